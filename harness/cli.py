@@ -1,0 +1,159 @@
+"""The `tfconform` command (also `python -m harness`): run, check, report.
+
+Exit status: 0 nothing unexpected happened; 1 a case failed or xpassed; 2 unusable case files or
+arguments (one `path:line: what` line per problem, never a traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+from harness.model import ALL_TARGETS, is_target_pattern, target_matches
+
+BAD_STATUSES = ("fail", "xpass")
+
+
+def parse_size(text: str) -> int:
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", text, re.IGNORECASE)
+    if not m:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 512MiB, 2GiB)")
+    return int(float(m.group(1)) * 1024 ** " KMGT".index(m.group(2).upper() or " "))
+
+
+def parse_targets(text: str) -> list[str]:
+    patterns = [p.strip() for p in text.split(",") if p.strip()]
+    bad = [p for p in patterns if not is_target_pattern(p)]
+    if bad or not patterns:
+        raise argparse.ArgumentTypeError(
+            f"unknown target pattern {', '.join(bad) or text!r}; targets are {', '.join(ALL_TARGETS)}")
+    return [t for t in ALL_TARGETS if any(target_matches(p, t) for p in patterns)]
+
+
+def keyword_filter(expr: str | None):
+    """-k: words matched case-insensitively against the case id and op; `and`, `or`, `not`."""
+    if not expr:
+        return lambda text: True
+    groups = [[w.strip() for w in g.split(" and ")] for g in re.split(r"\s+or\s+", expr.strip())]
+
+    def term(word: str, text: str) -> bool:
+        if word.startswith("not "):
+            return not term(word[4:].strip(), text)
+        return word.lower() in text.lower()
+    return lambda text: any(all(term(w, text) for w in g) for g in groups)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tfconform", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run cases through the reference and TensorFlow")
+    run.add_argument("paths", nargs="*", default=["cases"], help="case files or folders (default: cases)")
+    run.add_argument("-o", "--output", default="reports", help="where results.jsonl and the report go")
+    run.add_argument("--targets", type=parse_targets, default=list(ALL_TARGETS),
+                     help="comma-separated target patterns, e.g. eager,*/onednn")
+    run.add_argument("-k", dest="keyword", help="only cases whose id or op matches, e.g. 'conv2d and not transpose'")
+    run.add_argument("-j", "--jobs", type=int, default=1, help="TensorFlow workers per target")
+    run.add_argument("--timeout", type=float, default=60.0, help="seconds a TF call may take (default 60)")
+    run.add_argument("--memory-budget", type=parse_size, default=1 << 30,
+                     help="refuse cases whose tensors need more (default 1GiB)")
+    run.add_argument("--no-report", action="store_true", help="write results.jsonl only")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    check = sub.add_parser("check", help="validate case files only")
+    check.add_argument("paths", nargs="*", default=["cases"])
+    check.add_argument("--memory-budget", type=parse_size, default=1 << 30)
+
+    report = sub.add_parser("report", help="render HTML from stored results (merges shards)")
+    report.add_argument("results", nargs="+", help="results.jsonl files")
+    report.add_argument("-o", "--output", default="reports")
+    return p
+
+
+def _load(paths, budget):
+    from harness.loader import load
+    cases, problems = load(list(paths), memory_budget=budget)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return cases, problems
+
+
+def cmd_check(args) -> int:
+    cases, problems = _load(args.paths, args.memory_budget)
+    if problems:
+        print(f"{len(problems)} problem(s) in case files", file=sys.stderr)
+        return 2
+    print(f"{len(cases)} case(s) OK")
+    return 0
+
+
+def _progress(total: int, quiet: bool):
+    from tqdm import tqdm
+    return tqdm(total=total, unit="run", disable=quiet or None, file=sys.stderr, dynamic_ncols=True)
+
+
+def cmd_run(args) -> int:
+    from harness import results
+    from harness.runner import Session
+
+    cases, problems = _load(args.paths, args.memory_budget)
+    if problems:
+        return 2
+    keep = keyword_filter(args.keyword)
+    cases = [c for c in cases if keep(f"{c.id} {c.op}")]
+    total = sum(c.applies_to(t) for c in cases for t in args.targets)
+    if not total:
+        print("no case matches", file=sys.stderr)
+        return 2
+    session = Session(timeout=args.timeout, jobs=args.jobs)
+    records = []
+    with _progress(total, args.quiet) as bar:
+        def on_result(case, target, result):
+            bar.update(1)
+            if result[0].status in BAD_STATUSES:
+                bar.write(f"{result[0].status.upper()} {case.id} @ {target}: {result[0].kind}: "
+                          f"{result[0].message[:200]}", file=sys.stderr)
+        try:
+            ran = session.run_all(cases, args.targets, on_result)
+        finally:
+            session.close()
+    for case, target, verdict, ref, tf in ran:
+        records.append(results.record(case, target, verdict, ref, tf, session.tf_version))
+    out = Path(args.output)
+    results.write(out / "results.jsonl", records)
+    if not args.no_report:
+        from harness.report import render
+        render(records, out)
+    return _summarise(records, out, args.no_report)
+
+
+def _summarise(records, out: Path, no_report: bool) -> int:
+    counts = Counter(r["status"] for r in records)
+    print(" ".join(f"{counts[s]} {s}" for s in ("pass", "fail", "xfail", "xpass", "skip") if counts[s]))
+    print(f"results: {out / 'results.jsonl'}" + ("" if no_report else f"   report: {out / 'index.html'}"))
+    return 1 if any(counts[s] for s in BAD_STATUSES) else 0
+
+
+def cmd_report(args) -> int:
+    from harness import results
+    from harness.report import render
+
+    records, problems = results.read([Path(p) for p in args.results])
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return 2
+    render(records, Path(args.output))
+    print(f"report: {Path(args.output) / 'index.html'} ({len(records)} results)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return {"run": cmd_run, "check": cmd_check, "report": cmd_report}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Failure messages in the domain's words: parameters, both outcomes, where and how much they differ,
+and a standalone script that reproduces the case with tf.nn."""
+from __future__ import annotations
+
+from harness.model import Case, Outcome, Verdict
+from harness.report import describe
+from harness.snippet import snippet
+
+
+def _outcome_line(outcome: Outcome | None) -> str:
+    return describe(outcome.summary()) if outcome else "not run"
+
+
+def explain(case: Case, target: str, verdict: Verdict, ref: Outcome, tf: Outcome | None) -> str:
+    lines = [f"{case.id} on {target}: {verdict.status.upper()}"
+             + (f" ({verdict.kind})" if verdict.kind else ""),
+             f"  {verdict.message}", "",
+             f"  op: tf.nn.{case.op}    dtype: {case.dtype}    case: {case.path}:{case.line}"]
+    for name, t in case.tensors.items():
+        lines.append(f"  {name}: {list(t.shape)} {t.dtype} ({t.kind})")
+    for name, value in case.args.items():
+        lines.append(f"  {name}: {value!r}")
+    if case.source:
+        lines.append(f"  source: {case.source}")
+    lines += ["", f"  reference:  {_outcome_line(ref)}", f"  TensorFlow: {_outcome_line(tf)}"]
+    for output, d in verdict.details.items():
+        if not isinstance(d, dict) or not d.get("mismatched"):
+            continue
+        lines += ["", f"  {output}: {d['mismatched']} of {d['total']} elements differ beyond tolerance"
+                      f" ({100 * d['mismatched'] / max(1, d['total']):.1f}%)",
+                  f"    max abs err {d['max_abs_err']:.6g}   mean abs err {d['mean_abs_err']:.6g}"
+                  f"   max rel err {d['max_rel_err']:.6g}",
+                  f"    {'index':<18}{'reference':>14}{'tensorflow':>14}{'|diff|':>12}{'tolerance':>12}"]
+        for w in d["worst"]:
+            lines.append(f"    {str(w['index']):<18}{w['reference']:>14.6g}{w['tf']:>14.6g}"
+                         f"{w['abs_err']:>12.3g}{w['tolerance']:>12.3g}")
+    if tf is not None and tf.kind in ("crash", "timeout") and tf.log:
+        lines += ["", "  worker log (tail):"] + ["    " + l for l in tf.log.strip().splitlines()[-15:]]
+    if "known" in verdict.details:
+        lines += ["", f"  known deviation: {verdict.details['known']}"]
+    lines += ["", "  Reproduce:", ""] + ["    " + l for l in snippet(case, target).splitlines()]
+    return "\n".join(lines)

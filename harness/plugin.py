@@ -1,0 +1,127 @@
+"""The pytest plugin: every case file under a `cases/` folder is a pytest.File whose items are the
+case x target pairs, named `<case>@<mode/variant>`. Modelled on pytest's "non-python tests" example.
+
+TensorFlow runs in worker processes shared by all items of this pytest process (under
+pytest-xdist, each xdist worker has its own), so a crash fails one item, not the session.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from harness.model import ALL_TARGETS
+
+_SESSION = pytest.StashKey["object"]()
+_RECORDS = pytest.StashKey[list]()
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("tfconform", "tfconform conformance cases")
+    group.addoption("--tfconform-targets", default=",".join(ALL_TARGETS),
+                    help="comma-separated target patterns (default: all)")
+    group.addoption("--tfconform-timeout", type=float, default=60.0,
+                    help="seconds one TensorFlow call may take")
+    group.addoption("--tfconform-memory-budget", default="1GiB",
+                    help="refuse cases whose tensors need more")
+    group.addoption("--tfconform-results", default=None, metavar="PATH",
+                    help="also write results.jsonl there (xdist workers add their id)")
+
+
+def pytest_configure(config):
+    config.stash[_RECORDS] = []
+    config.addinivalue_line("markers", "tfconform: a conformance case (case x target)")
+
+
+def _session(config):
+    if _SESSION not in config.stash:
+        from harness.runner import Session
+        config.stash[_SESSION] = Session(timeout=config.getoption("tfconform_timeout"))
+    return config.stash[_SESSION]
+
+
+def pytest_collect_file(parent, file_path: Path):
+    if file_path.suffix in (".yaml", ".yml") and "cases" in file_path.parts:
+        return CaseFile.from_parent(parent, path=file_path)
+    return None
+
+
+class CaseFileError(Exception):
+    pass
+
+
+class CaseFile(pytest.File):
+    def collect(self):
+        from harness.cli import parse_size, parse_targets
+        from harness.loader import load
+
+        try:
+            rel = self.path.relative_to(self.config.rootpath)
+        except ValueError:
+            rel = self.path
+        budget = parse_size(self.config.getoption("tfconform_memory_budget"))
+        cases, problems = load([rel.as_posix()], memory_budget=budget)
+        if problems:
+            raise CaseFileError("\n".join(problems))
+        targets = parse_targets(self.config.getoption("tfconform_targets"))
+        for case in cases:
+            for target in targets:
+                if case.applies_to(target):
+                    yield CaseItem.from_parent(self, name=f"{case.name}@{target}", case=case,
+                                               target=target)
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, CaseFileError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+
+class CaseFailure(Exception):
+    pass
+
+
+class CaseItem(pytest.Item):
+    def __init__(self, *, case, target, **kwargs):
+        super().__init__(**kwargs)
+        self.case, self.target = case, target
+        self.add_marker(pytest.mark.tfconform)
+        self.explained = ""
+
+    def runtest(self):
+        session = _session(self.config)
+        verdict, ref, tf = session.run(self.case, self.target)
+        if self.config.getoption("tfconform_results"):
+            from harness import results
+            self.config.stash[_RECORDS].append(
+                results.record(self.case, self.target, verdict, ref, tf, session.tf_version))
+        if verdict.status == "skip":
+            pytest.skip(verdict.message)
+        if verdict.status == "xfail":
+            pytest.xfail(verdict.message)
+        if verdict.status in ("fail", "xpass"):
+            from harness.explain import explain
+            raise CaseFailure(explain(self.case, self.target, verdict, ref, tf))
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, CaseFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, self.case.line - 1, f"{self.case.id} @ {self.target}"
+
+
+def pytest_unconfigure(config):
+    session = config.stash.get(_SESSION, None)
+    if session is not None:
+        session.close()
+    path = config.getoption("tfconform_results", None)
+    records = config.stash.get(_RECORDS, [])
+    if path and records:
+        from harness import results
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        target = Path(path)
+        if worker:
+            target = target.with_name(f"{target.stem}.{worker}{target.suffix}")
+        results.write(target, sorted(records, key=lambda r: (r["id"], r["target"])))

@@ -1,0 +1,182 @@
+"""Judge-side handles on TensorFlow worker processes, one per target, kept alive between cases.
+
+A worker that dies mid-call yields a `crash` outcome (with its signal and the tail of its stderr),
+one that does not answer in time is killed and yields `timeout`; either way the next call starts
+a fresh worker, so every other case still runs.
+"""
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from harness.model import Outcome
+from harness.wire import _LEN, decode, encode
+
+STARTUP_SECONDS = 120.0     # importing TensorFlow on a loaded 2-core machine is slow
+PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
+
+
+class WorkerDied(Exception):
+    pass
+
+
+def _signal_name(returncode: int | None) -> str:
+    if returncode is None:
+        return "unknown"
+    if returncode < 0:
+        try:
+            return signal.Signals(-returncode).name
+        except ValueError:
+            return f"signal {-returncode}"
+    return f"exit {returncode}"
+
+
+class Worker:
+    """One TensorFlow process for one target ("mode/variant")."""
+
+    def __init__(self, target: str, timeout: float = 60.0):
+        self.target = target
+        self.mode, _, self.variant = target.partition("/")
+        self.timeout = timeout
+        self.proc: subprocess.Popen | None = None
+        self.tf_version: str | None = None
+        self.lock = threading.Lock()
+        self._log = None
+
+    # -- process management -------------------------------------------------------------
+    def _env(self) -> dict:
+        env = dict(os.environ)
+        env["TF_ENABLE_ONEDNN_OPTS"] = "1" if self.variant == "onednn" else "0"
+        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        env["PYTHONPATH"] = PROJECT_ROOT + os.pathsep + env.get("PYTHONPATH", "")
+        # Two cores are shared by several workers: keep each from oversubscribing them.
+        env.setdefault("TF_NUM_INTEROP_THREADS", "1")
+        return env
+
+    def start(self) -> None:
+        self._log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "harness.worker"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=self._log, env=self._env(), cwd=PROJECT_ROOT)
+        header, _ = self._receive(STARTUP_SECONDS)
+        self.tf_version = header.get("tf_version")
+
+    def close(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            try:
+                self.proc.stdin.close()
+                self.proc.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def _kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+        if self.proc:
+            self.proc.wait()
+
+    def log_tail(self, limit: int = 4000) -> str:
+        if self._log is None:
+            return ""
+        self._log.seek(0, os.SEEK_END)
+        size = self._log.tell()
+        self._log.seek(max(0, size - limit))
+        return self._log.read().decode(errors="replace")
+
+    # -- messaging ------------------------------------------------------------------------
+    def _read(self, n: int, deadline: float) -> bytes:
+        fd = self.proc.stdout.fileno()
+        chunks, left = [], n
+        while left:
+            wait = deadline - time.monotonic()
+            if wait <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([fd], [], [], wait)
+            if not ready:
+                raise TimeoutError
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                self.proc.wait()
+                raise WorkerDied(_signal_name(self.proc.returncode))
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    def _receive(self, seconds: float):
+        deadline = time.monotonic() + seconds
+        (n,) = _LEN.unpack(self._read(_LEN.size, deadline))
+        return decode(self._read(n, deadline))
+
+    def call(self, header: dict, arrays: dict[str, np.ndarray]) -> Outcome:
+        """Run one request; never raises for anything the worker does."""
+        with self.lock:
+            start = time.perf_counter()
+            try:
+                if self.proc is None or self.proc.poll() is not None:
+                    self.start()
+                payload = encode(header, arrays)
+                try:
+                    self.proc.stdin.write(_LEN.pack(len(payload)) + payload)
+                    self.proc.stdin.flush()
+                except BrokenPipeError:
+                    pass        # it died; reading reports how
+                reply, outputs = self._receive(self.timeout)
+            except TimeoutError:
+                log = self.log_tail()
+                self._kill()
+                self.proc = None
+                return Outcome("timeout", error_message=f"no answer within {self.timeout:g} s",
+                               log=log, seconds=time.perf_counter() - start)
+            except WorkerDied as died:
+                log = self.log_tail()
+                self.proc = None
+                return Outcome("crash", signal=str(died), log=log,
+                               error_message=f"TensorFlow worker died ({died})",
+                               seconds=time.perf_counter() - start)
+            if reply["kind"] == "error":
+                return Outcome("error", error_type=reply["error_type"],
+                               error_message=reply["message"], seconds=reply.get("seconds", 0.0))
+            dtypes = reply.get("dtypes", {})
+            outputs = {k: _from_wire(v, dtypes.get(k)) for k, v in outputs.items()}
+            return Outcome("value", outputs=outputs, seconds=reply.get("seconds", 0.0))
+
+
+def _from_wire(array: np.ndarray, dtype: str | None) -> np.ndarray:
+    if dtype == "bfloat16":
+        import ml_dtypes
+        return array.astype(ml_dtypes.bfloat16)
+    return array
+
+
+class Workers:
+    """Lazily started workers, one per target, shared by everything in this process."""
+
+    def __init__(self, timeout: float = 60.0):
+        self.timeout = timeout
+        self._workers: dict[str, Worker] = {}
+        self._lock = threading.Lock()
+
+    def get(self, target: str) -> Worker:
+        with self._lock:
+            if target not in self._workers:
+                self._workers[target] = Worker(target, self.timeout)
+            return self._workers[target]
+
+    def tf_version(self) -> str | None:
+        return next((w.tf_version for w in self._workers.values() if w.tf_version), None)
+
+    def close(self) -> None:
+        for worker in self._workers.values():
+            worker.close()
+        self._workers.clear()

@@ -1,0 +1,130 @@
+"""Runs cases against targets: the reference once per case, TensorFlow in a worker per target.
+
+Used by both `tfconform run` (all cases, every target's workers busy at once) and the pytest
+plugin (one item at a time). Nothing here imports TensorFlow.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+import traceback
+from importlib import metadata
+
+from harness.execute import reference_outcome, tensors_of, tf_request
+from harness.judge import judge
+from harness.model import Case, Outcome, Verdict
+from harness.pool import Worker
+
+
+def installed_tf_version() -> str | None:
+    """The TensorFlow version a worker will import, read without importing it."""
+    for dist in ("tensorflow", "tensorflow-cpu", "tensorflow-intel"):
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+class Session:
+    def __init__(self, timeout: float = 60.0, jobs: int = 1):
+        self.timeout = timeout
+        self.jobs = max(1, jobs)
+        self.tf_version = installed_tf_version()
+        self._idle: dict[str, queue.Queue] = {}
+        self._all: list[Worker] = []
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple] = {}
+        self._case_locks: dict[str, threading.Lock] = {}
+
+    def _queue(self, target: str) -> queue.Queue:
+        with self._lock:
+            if target not in self._idle:
+                q = queue.Queue()
+                for _ in range(self.jobs):
+                    worker = Worker(target, self.timeout)
+                    self._all.append(worker)
+                    q.put(worker)
+                self._idle[target] = q
+            return self._idle[target]
+
+    def reference(self, case: Case):
+        """(tensors, reference outcome, magnitude), computed once per case."""
+        with self._lock:
+            lock = self._case_locks.setdefault(case.id, threading.Lock())
+        with lock:
+            if case.id not in self._cache:
+                tensors = tensors_of(case)
+                ref, magnitude = reference_outcome(case, tensors)
+                self._cache[case.id] = (tensors, ref, magnitude)
+            return self._cache[case.id]
+
+    def forget(self, case: Case) -> None:
+        with self._lock:
+            self._cache.pop(case.id, None)
+            self._case_locks.pop(case.id, None)
+
+    def tf_outcome(self, case: Case, target: str, tensors: dict) -> Outcome:
+        q = self._queue(target)
+        worker = q.get()
+        try:
+            header, arrays = tf_request(case, tensors, target.partition("/")[0])
+            outcome = worker.call(header, arrays)
+            self.tf_version = worker.tf_version or self.tf_version
+            return outcome
+        finally:
+            q.put(worker)
+
+    def run(self, case: Case, target: str) -> tuple[Verdict, Outcome, Outcome | None]:
+        if case.skip:
+            return Verdict("skip", message=str(case.skip)), Outcome("skipped"), None
+        try:
+            tensors, ref, magnitude = self.reference(case)
+            tf = self.tf_outcome(case, target, tensors)
+            return judge(case, target, ref, magnitude, tf, self.tf_version), ref, tf
+        except Exception as exc:    # a bug of the harness or the reference: report, go on
+            detail = "".join(traceback.format_exception(exc)[-3:])
+            return (Verdict("fail", "harness-error", f"{type(exc).__name__}: {exc}",
+                            details={"traceback": detail}), Outcome("error", error_type=type(exc).__name__,
+                                                                    error_message=str(exc)), None)
+
+    def run_all(self, cases: list[Case], targets: list[str], on_result=None) -> list[tuple]:
+        """Every applicable (case, target), all targets' workers busy at once; results in
+        case order then target order, whatever order they finished in."""
+        pairs = [(c, t) for c in cases for t in targets if c.applies_to(t)]
+        remaining = {}
+        for case, _ in pairs:
+            remaining[case.id] = remaining.get(case.id, 0) + 1
+        done_lock = threading.Lock()
+
+        def work(target: str, todo: queue.Queue) -> None:
+            while True:
+                try:
+                    index, case = todo.get_nowait()
+                except queue.Empty:
+                    return
+                result = self.run(case, target)
+                results[index] = result
+                with done_lock:
+                    remaining[case.id] -= 1
+                    if remaining[case.id] == 0:
+                        self.forget(case)      # tensors are dropped once every target ran
+                if on_result:
+                    on_result(case, target, result)
+
+        # Each thread serves one target, so a slow or hanging target never idles the others.
+        results: list = [None] * len(pairs)
+        todo: dict[str, queue.Queue] = {t: queue.Queue() for t in targets}
+        for index, (case, target) in enumerate(pairs):
+            todo[target].put((index, case))
+        threads = [threading.Thread(target=work, args=(t, todo[t]), daemon=True)
+                   for t in targets for _ in range(self.jobs)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return [(case, target, *result) for (case, target), result in zip(pairs, results)]
+
+    def close(self) -> None:
+        for worker in self._all:
+            worker.close()
