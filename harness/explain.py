@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from harness.model import Case, Outcome, Verdict
 from harness.report import describe
-from harness.snippet import snippet
 
 
 def _outcome_line(outcome: Outcome | None) -> str:
@@ -38,5 +37,6 @@ def explain(case: Case, target: str, verdict: Verdict, ref: Outcome, tf: Outcome
         lines += ["", "  worker log (tail):"] + ["    " + l for l in tf.log.strip().splitlines()[-15:]]
     if "known" in verdict.details:
         lines += ["", f"  known deviation: {verdict.details['known']}"]
-    lines += ["", "  Reproduce:", ""] + ["    " + l for l in snippet(case, target).splitlines()]
+    if verdict.snippet:
+        lines += ["", "  Reproduce:", ""] + ["    " + l for l in verdict.snippet.splitlines()]
     return "\n".join(lines)

@@ -107,3 +107,4 @@ class Verdict:
     max_abs_err: float | None = None
     max_rel_err: float | None = None
     details: dict = field(default_factory=dict)   # mismatch counts, worst positions, tolerance used
+    snippet: str = ""           # a standalone tf.nn script reproducing the case on its target

@@ -61,7 +61,7 @@ def render(records: list[dict], out: Path) -> Path:
         recs.sort(key=lambda r: r["target"])
         first = recs[0]
         (out / page_name(case_id)).write_text(case_tpl.render(
-            root="../", case=first, results=recs, snippet=first.get("snippet")), encoding="utf-8")
+            root="../", case=first, results=recs), encoding="utf-8")
 
     rows = sorted(records, key=lambda r: (_ORDER.get(r["status"], 9), r["id"], r["target"]))
     for row in rows:

@@ -45,6 +45,7 @@ def record(case: Case, target: str, verdict: Verdict, ref: Outcome, tf: Outcome 
         "tensors": {n: {"shape": list(t.shape), "dtype": t.dtype, "kind": t.kind}
                     for n, t in case.tensors.items()},
         "expect": case.expect, "note": case.note, "text": case.text,
+        "snippet": verdict.snippet,
         "known": [{"targets": list(k.targets), "tf": k.tf, "kind": k.kind, "reason": k.reason,
                    "link": k.link} for k in case.known],
     })

@@ -14,6 +14,7 @@ from harness.execute import reference_outcome, tensors_of, tf_request
 from harness.judge import judge
 from harness.model import Case, Outcome, Verdict
 from harness.pool import Worker
+from harness.snippet import snippet
 
 
 def installed_tf_version() -> str | None:
@@ -81,7 +82,9 @@ class Session:
         try:
             tensors, ref, magnitude = self.reference(case)
             tf = self.tf_outcome(case, target, tensors)
-            return judge(case, target, ref, magnitude, tf, self.tf_version), ref, tf
+            verdict = judge(case, target, ref, magnitude, tf, self.tf_version)
+            verdict.snippet = snippet(case, target, tensors)
+            return verdict, ref, tf
         except Exception as exc:    # a bug of the harness or the reference: report, go on
             detail = "".join(traceback.format_exception(exc)[-3:])
             return (Verdict("fail", "harness-error", f"{type(exc).__name__}: {exc}",

@@ -7,6 +7,7 @@ process's own fd 1 is pointed at stderr so that anything TensorFlow prints canno
 """
 from __future__ import annotations
 
+import faulthandler
 import os
 import signal
 import sys
@@ -73,6 +74,7 @@ def run(tf, header: dict, arrays: dict):
 
 def main() -> None:
     inp, out = _protocol_streams()
+    faulthandler.enable()       # a crash leaves a Python traceback in the log the judge reports
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
 
