@@ -1,0 +1,105 @@
+"""A TensorFlow call that kills or hangs its process costs one case, never the run: under
+`tfconform run`, plain pytest and pytest-xdist. The worker's deliberate-failure ops are only
+registered with TFCONFORM_SELFTEST=1."""
+import json
+import os
+import subprocess
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CASES = """\
+source: crash isolation self-test
+cases:
+  - id: before
+    op: conv2d
+    input: {shape: [1, 3, 3, 1], fill: 1}
+    filters: {shape: [2, 2, 1, 1], fill: 1}
+    strides: 1
+    padding: VALID
+    expect: {values: [4, 4, 4, 4]}
+  - id: segfault
+    op: _selftest_crash
+    input: [1, 2]
+  - id: abort
+    op: _selftest_abort
+    input: [1, 2]
+  - id: hang
+    op: _selftest_hang
+    input: [1, 2]
+  - id: exit
+    op: _selftest_exit
+    input: [1, 2]
+  - id: after
+    op: max_pool2d
+    input: {shape: [1, 4, 4, 1], range: 1}
+    ksize: 2
+    strides: 2
+    padding: VALID
+    expect: {values: [6, 8, 14, 16]}
+"""
+
+EXPECTED = {"before": ("pass", None), "segfault": ("fail", "crash"), "abort": ("fail", "crash"),
+            "hang": ("fail", "timeout"), "exit": ("fail", "crash"), "after": ("pass", None)}
+
+
+@pytest.fixture
+def case_dir(tmp_path):
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "selftest.yaml").write_text(CASES)
+    return tmp_path
+
+
+def _env():
+    env = dict(os.environ, TFCONFORM_SELFTEST="1")
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def _outcomes(records):
+    return {r["name"]: (r["status"], r["kind"]) for r in records}
+
+
+def _read(paths):
+    return [json.loads(line) for p in paths for line in Path(p).read_text().splitlines()]
+
+
+def test_cli_run_reports_crashes_and_timeouts_and_goes_on(case_dir):
+    proc = subprocess.run(
+        [sys.executable, "-m", "harness", "run", "cases", "--targets", "eager/eigen",
+         "--timeout", "10", "-o", "out", "-q"],
+        cwd=case_dir, env=_env(), capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 1, proc.stderr
+    records = _read([case_dir / "out" / "results.jsonl"])
+    assert _outcomes(records) == EXPECTED
+    by_name = {r["name"]: r for r in records}
+    assert by_name["segfault"]["tf"]["signal"] == "SIGSEGV"
+    assert by_name["abort"]["tf"]["signal"] == "SIGABRT"
+    assert by_name["exit"]["tf"]["signal"] == "exit 3"
+    assert "Fatal Python error" in by_name["segfault"]["tf"]["log"]    # faulthandler's trace
+    assert (case_dir / "out" / "index.html").exists()
+
+
+def _plugin_args():
+    installed = any(ep.value == "harness.plugin" for ep in entry_points(group="pytest11"))
+    return [] if installed else ["-p", "harness.plugin"]
+
+
+@pytest.mark.parametrize("xdist", [[], ["-n", "2"]], ids=["plain", "xdist"])
+def test_pytest_reports_crashes_and_goes_on(case_dir, xdist):
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "cases", "-p", "no:cacheprovider", *_plugin_args(), *xdist,
+         "--tfconform-targets", "eager/eigen", "--tfconform-timeout", "10",
+         "--tfconform-results", "out/results.jsonl", "-q"],
+        cwd=case_dir, env=_env(), capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "2 passed" in proc.stdout and "4 failed" in proc.stdout, proc.stdout
+    assert "TensorFlow worker died (SIGSEGV)" in proc.stdout
+    assert "Reproduce:" in proc.stdout
+    files = sorted((case_dir / "out").glob("results*.jsonl"))
+    assert len(files) == 1 if not xdist else 1 <= len(files) <= 2   # one per xdist worker
+    assert _outcomes(_read(files)) == EXPECTED
