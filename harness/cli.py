@@ -28,7 +28,7 @@ def parse_targets(text: str) -> list[str]:
     bad = [p for p in patterns if not is_target_pattern(p)]
     if bad or not patterns:
         raise argparse.ArgumentTypeError(
-            f"unknown target pattern {', '.join(bad) or text!r}; targets are {', '.join(ALL_TARGETS)}")
+            f"unknown target pattern {', '.join(bad) or repr(text)}; targets are {', '.join(ALL_TARGETS)}")
     return [t for t in ALL_TARGETS if any(target_matches(p, t) for p in patterns)]
 
 
