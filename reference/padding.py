@@ -1,0 +1,81 @@
+"""TensorFlow's window geometry: SAME / VALID / explicit padding, output sizes, padded input.
+
+Everything is per spatial dimension. A window of k taps with dilation d spans
+keff = (k - 1) * d + 1 input elements; output element o reads input o * stride + tap * d - pad_lo.
+"""
+import numpy as np
+
+from .errors import InvalidArgumentError
+
+DIM_NAMES = {1: "W", 2: "HW", 3: "DHW"}
+
+
+def parse_padding(padding, n, channels_first=False, op="this op", explicit_ok=True):
+    """'SAME' | 'VALID' | [[lo, hi]] * (n + 2) in data_format order -> 'SAME', 'VALID' or n (lo, hi) pairs.
+
+    Case-sensitive, as TF's op attribute is ('same' is rejected)."""
+    if isinstance(padding, (str, bytes)):
+        if padding in ("SAME", "VALID"):
+            return padding
+        raise InvalidArgumentError(f"unknown padding {padding!r} (expected SAME, VALID or explicit pairs)")
+    if not explicit_ok:
+        raise InvalidArgumentError(f"explicit padding is not supported by {op} (expected SAME or VALID)")
+    try:
+        pairs = [tuple(int(v) for v in p) for p in padding]
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"unknown padding {padding!r} (expected SAME, VALID or explicit pairs)") from None
+    if len(pairs) != n + 2 or any(len(p) != 2 for p in pairs):
+        raise InvalidArgumentError(f"explicit padding needs {n + 2} [lo, hi] pairs, one per dimension, got {padding!r}")
+    outer = [pairs[0], pairs[1] if channels_first else pairs[-1]]
+    if any(p != (0, 0) for p in outer):
+        raise InvalidArgumentError(f"explicit padding of the batch and channel dimensions must be [0, 0], got {padding!r}")
+    if any(v < 0 for p in pairs for v in p):
+        raise InvalidArgumentError(f"explicit padding must be non-negative, got {padding!r}")
+    return pairs[2:] if channels_first else pairs[1:-1]
+
+
+def window_geometry(in_sizes, keff, strides, padding):
+    """(output sizes, (lo, hi) pads) as TF's GetWindowedOutputSize computes them.
+
+    SAME:     out = ceil(in / s); pad_total = max((out - 1) * s + keff - in, 0), the odd pad at the END.
+    VALID:    out = (in - keff + s) / s with C++ truncating division; an error only if out < 0,
+              so an empty output (out == 0) is legal when -s < in - keff + s < s.
+    explicit: the same with in + lo + hi.
+    """
+    outs, pads = [], []
+    for i, (size, k, s) in enumerate(zip(in_sizes, keff, strides)):
+        dim = DIM_NAMES[len(in_sizes)][i]
+        if padding == "SAME":
+            out = -(-size // s)
+            total = max((out - 1) * s + k - size, 0)
+            lo, hi = total // 2, total - total // 2
+        else:
+            lo, hi = (0, 0) if padding == "VALID" else padding[i]
+            num = size + lo + hi - k + s
+            out = num // s if num >= 0 else -(-num // s)  # C++ division truncates towards zero
+            if out < 0:
+                how = "padding VALID" if padding == "VALID" else f"explicit padding ({lo}, {hi})"
+                raise InvalidArgumentError(f"negative output size: input {size} < effective kernel {k} "
+                                           f"along {dim} with {how} (stride {s})")
+        outs.append(out)
+        pads.append((lo, hi))
+    return outs, pads
+
+
+def pad_input(x, pads, lhs_dilation=None, fill=0.0):
+    """x (N, *spatial, C) with lhs_dilation - 1 zeros between elements (for transposes; fill 0 then),
+    then padded with `fill` by (lo, hi) per spatial dimension; a negative lo or hi crops instead."""
+    ld = lhs_dilation or (1,) * (x.ndim - 2)
+    dilated = [max((s - 1) * d + 1, 0) for s, d in zip(x.shape[1:-1], ld)]
+    shape = [s + max(lo, 0) + max(hi, 0) for s, (lo, hi) in zip(dilated, pads)]
+    out = np.full([x.shape[0], *shape, x.shape[-1]], fill, np.float64)
+    out[(slice(None),) + tuple(slice(max(lo, 0), max(lo, 0) + s, d) for s, d, (lo, _) in zip(dilated, ld, pads))] = x
+    crop = tuple(slice(-min(lo, 0), max(size + min(hi, 0), 0)) for size, (lo, hi) in zip(shape, pads))
+    return out[(slice(None),) + crop]
+
+
+def tap_view(xp, tap, out_sizes, strides, dilation=None):
+    """The strided view of padded input xp read by kernel tap `tap` for every output position."""
+    d = dilation or (1,) * len(tap)
+    return xp[(slice(None),) + tuple(slice(t * dd, t * dd + max(o - 1, 0) * s + min(o, 1), s)
+                                     for t, dd, o, s in zip(tap, d, out_sizes, strides)) + (slice(None),)]
