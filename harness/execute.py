@@ -1,15 +1,41 @@
-"""Running one case: its tensors, the reference's outcome, and the request a TF worker runs."""
+"""Running one case: its tensors, the reference's outcome, and the request a TF worker runs.
+
+A case is a program of steps: one op, or the layers of an `op: chain`, each layer fed the previous
+layer's first output. With `grad: true` the program also asks for vector-Jacobian products with a
+seeded upstream gradient; a chain also reports its receptive field.
+"""
 from __future__ import annotations
 
 import importlib
+import math
 import time
+import zlib
+from dataclasses import dataclass
 
 import numpy as np
 
 from harness.model import Case, Outcome
 from harness.ops import OPS
-from harness.tensors import make_tensor
+from harness.tensors import DTYPES, make_tensor
 from harness.wire import to_wire
+
+
+@dataclass(frozen=True)
+class Step:
+    op: str
+    args: dict
+    tensors: dict          # argument name -> key in the case's tensors
+    feed: str | None       # argument filled by the previous step's first output
+    outputs: tuple         # result names, in the op's output order
+
+
+def steps_of(case: Case) -> list[Step]:
+    if case.layers:
+        return [Step(layer.op, layer.args, {n: f"{i}:{n}" for n in layer.tensors}, layer.feed,
+                     (f"layer{i}",) + tuple(f"layer{i}.{o}" for o in OPS[layer.op].outputs[1:]))
+                for i, layer in enumerate(case.layers)]
+    return [Step(case.op, case.args, {n: n for n in case.tensors}, None, OPS[case.op].outputs)]
+
 
 def tensors_of(case: Case) -> dict[str, np.ndarray]:
     return {name: make_tensor(spec) for name, spec in case.tensors.items()}
@@ -19,36 +45,144 @@ def _reference():
     return importlib.import_module("reference")
 
 
-def _call_reference(op: str, tensors: dict, args: dict) -> dict[str, np.ndarray]:
-    spec = OPS[op]
-    if spec.selftest:       # the harness's own crash tests: the reference is the identity
-        return {"output": next(iter(tensors.values())).astype(np.float64)}
-    result = getattr(_reference(), op)(**tensors, **args)
-    results = result if isinstance(result, tuple) else (result,)
-    return dict(zip(spec.outputs, (np.asarray(r) for r in results)))
+def _call(op: str, kwargs: dict, args: dict) -> list[np.ndarray]:
+    if OPS[op].selftest:       # the harness's own crash tests: the reference is the identity
+        return [next(iter(kwargs.values())).astype(np.float64)]
+    result = getattr(_reference(), op)(**kwargs, **args)
+    return [np.asarray(r) for r in (result if isinstance(result, tuple) else (result,))]
 
 
-def reference_outcome(case: Case, tensors: dict) -> tuple[Outcome, dict | None]:
-    """The reference's outcome and, for ops with rounding error, the magnitude of what each
-    output element summed (the same op on |tensors|), which scales the tolerance."""
+def _forward(steps: list[Step], tensors: dict, absolute: bool = False):
+    """Every step's outputs; with `absolute`, the same program on |tensors|: the magnitude each
+    output element summed, which scales its tolerance (and bounds errors carried along a chain)."""
+    prepare = (lambda a: np.abs(a.astype(np.float64))) if absolute else (lambda a: a)
+    outputs, shapes, previous = {}, [], None
+    for step in steps:
+        kwargs = {n: prepare(tensors[k]) for n, k in step.tensors.items()}
+        if step.feed:
+            kwargs[step.feed] = previous
+        shapes.append({n: list(v.shape) for n, v in kwargs.items()})
+        results = _call(step.op, kwargs, step.args)
+        outputs.update(zip(step.outputs, results))
+        previous = results[0]
+    return outputs, shapes
+
+
+def _terms(steps: list[Step], shapes: list[dict]) -> dict[str, int | None]:
+    """Products summed into each output element, accumulated along a chain (an error made by one
+    layer travels on through the next); None where every step so far is exact."""
+    total, out = 0, {}
+    for step, shape in zip(steps, shapes):
+        spec = OPS[step.op]
+        total += spec.terms(shape, step.args) if spec.terms else 0
+        for name in step.outputs:
+            out[name] = total or None
+    return out
+
+
+def upstream_of(case: Case, output: np.ndarray) -> np.ndarray:
+    """The seeded output gradient of a `grad: true` case, in the output's dtype."""
+    rng = np.random.default_rng(zlib.crc32(f"{case.id}/upstream".encode()))
+    return rng.normal(size=output.shape).astype(DTYPES[case.dtype])
+
+
+def _gradients(case: Case, tensors: dict, upstream: np.ndarray, fwd_terms: int):
+    """The reference's vector-Jacobian products, their magnitudes and terms, per float tensor."""
+    vjp = importlib.import_module("reference.grad").vjp
+    floats = {n: v for n, v in tensors.items() if np.asarray(v).dtype.kind == "f"
+              or str(np.asarray(v).dtype) == "bfloat16"}
+    grads = vjp(case.op, tensors, case.args, {"output": upstream})
+    mags = vjp(case.op, {n: np.abs(np.asarray(v, np.float64)) for n, v in tensors.items()},
+               case.args, {"output": np.abs(upstream.astype(np.float64))})
+    scale = {}
+    for name in floats:
+        g = np.asarray(grads[name])
+        # The forward products, spread over this tensor's elements: twice the average bounds the
+        # products any one element sums (windows overlap unevenly only at borders and strides).
+        n = 2 * math.ceil(upstream.size * fwd_terms / max(1, g.size))
+        scale["grad_" + name] = (np.asarray(mags[name]), max(1, n))
+    return {"grad_" + n: np.asarray(grads[n]) for n in floats}, scale
+
+
+def _spatial_axes(ndim: int, data_format) -> list[int]:
+    return list(range(2, ndim)) if str(data_format or "").startswith("NC") else list(range(1, ndim - 1))
+
+
+def rf_axes(case: Case, shapes: dict) -> dict:
+    first, last = case.layers[0], case.layers[-1]
+    first_rank = len(case.tensors[f"0:{OPS[first.op].tensors[0]}"].shape)
+    return {"input_axes": _spatial_axes(first_rank, first.args.get("data_format")),
+            "output_axes": _spatial_axes(len(shapes[f"layer{len(case.layers) - 1}"]),
+                                         last.args.get("data_format"))}
+
+
+def _receptive_field(case: Case, steps: list[Step], shapes: list[dict], outputs: dict, axes: dict):
+    """Extent, per spatial axis, of the input region the centre output element depends on,
+    clipped to the input: the support of its gradient through every layer, with max pooling
+    counting its whole window (the analytic definition) and filters of ones."""
+    vjp = importlib.import_module("reference.grad").vjp
+    last = outputs[steps[-1].outputs[0]]
+    mask = np.zeros(last.shape)
+    mask[tuple(last.shape[a] // 2 if a in axes["output_axes"] else 0 for a in range(last.ndim))] = 1
+    for step, shape in zip(reversed(steps), reversed(shapes)):
+        op, args = step.op, dict(step.args)
+        if "max_pool" in op:
+            op = "avg_pool"
+            args = {k: v for k, v in args.items() if k in ("ksize", "strides", "padding", "data_format")}
+        source = step.feed or OPS[step.op].tensors[0]
+        ones = {n: np.ones(s) for n, s in shape.items()}
+        mask = (np.asarray(vjp(op, ones, args, {"output": mask})[source]) != 0).astype(np.float64)
+    extents = []
+    for axis in axes["input_axes"]:
+        hit = np.nonzero(mask.any(axis=tuple(a for a in range(mask.ndim) if a != axis)))[0]
+        extents.append(int(hit.max() - hit.min() + 1) if hit.size else 0)
+    return np.asarray(extents, dtype=np.int64)
+
+
+def reference_outcome(case: Case, tensors: dict):
+    """(outcome, scale, upstream): the reference's outputs (plus gradients and receptive field),
+    per output the (magnitude, terms) its tolerance derives from, and the upstream gradient."""
     start = time.perf_counter()
     ref = _reference()
+    steps = steps_of(case)
     try:
-        outputs = _call_reference(case.op, tensors, case.args)
+        outputs, shapes = _forward(steps, tensors)
+        terms = _terms(steps, shapes)
+        mags = _forward(steps, tensors, absolute=True)[0] if any(terms.values()) else {}
+        scale = {name: (mags.get(name), terms[name]) for name in outputs}
+        upstream = None
+        if case.grad:
+            upstream = upstream_of(case, outputs["output"])
+            fwd = OPS[case.op].terms(shapes[0], case.args) if OPS[case.op].terms else \
+                math.prod(np.atleast_1d(case.args.get("ksize", 1)))
+            grads, grad_scale = _gradients(case, tensors, upstream, fwd)
+            outputs.update(grads)
+            scale.update(grad_scale)
+        if case.layers:
+            axes = rf_axes(case, {k: list(v.shape) for k, v in outputs.items()})
+            outputs["receptive_field"] = _receptive_field(case, steps, shapes, outputs, axes)
+            scale["receptive_field"] = (None, None)
     except ref.InvalidArgumentError as exc:
         return Outcome("error", error_type="InvalidArgumentError", error_message=str(exc),
-                       seconds=time.perf_counter() - start), None
-    magnitude = None
-    if OPS[case.op].terms is not None:
-        magnitude = _call_reference(case.op, {k: np.abs(v.astype(np.float64))
-                                              for k, v in tensors.items()}, case.args)
-    return Outcome("value", outputs=outputs, seconds=time.perf_counter() - start), magnitude
+                       seconds=time.perf_counter() - start), {}, None
+    return Outcome("value", outputs=outputs, seconds=time.perf_counter() - start), scale, upstream
 
 
-def tf_request(case: Case, tensors: dict, mode: str) -> tuple[dict, dict]:
+def tf_request(case: Case, tensors: dict, mode: str, ref: Outcome | None = None,
+               upstream: np.ndarray | None = None) -> tuple[dict, dict]:
+    steps = steps_of(case)
     arrays, dtypes = {}, {}
-    for name, value in tensors.items():
-        arrays[name], dtypes[name] = to_wire(value)
-    header = {"op": case.op, "mode": mode, "args": case.args, "names": list(tensors),
-              "dtypes": dtypes, "outputs": list(OPS[case.op].outputs)}
+    for i, step in enumerate(steps):
+        for name, key in step.tensors.items():
+            arrays[f"{i}:{name}"], dtypes[f"{i}:{name}"] = to_wire(tensors[key])
+    header = {"mode": mode, "dtypes": dtypes,
+              "steps": [{"op": s.op, "args": s.args, "names": list(s.tensors), "feed": s.feed,
+                         "outputs": list(s.outputs)} for s in steps]}
+    if upstream is not None:
+        arrays["upstream:output"], dtypes["upstream:output"] = to_wire(upstream)
+        header["grad"] = [f"0:{n}" for n, k in steps[0].tensors.items()
+                          if f"grad_{n}" in (ref.outputs if ref else {})]
+    if case.layers and ref is not None and ref.kind == "value" and \
+            not any("max_pool" in s.op for s in steps):
+        header["receptive_field"] = rf_axes(case, {k: list(v.shape) for k, v in ref.outputs.items()})
     return header, arrays

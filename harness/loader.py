@@ -7,7 +7,6 @@ memory budget is checked from shapes alone); harness.tensors.make_tensor materia
 """
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import zlib
@@ -22,17 +21,20 @@ from jsonschema import Draft202012Validator
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from . import yamlines
-from .model import MODES, VARIANTS, Case, Known, TensorSpec, is_target_pattern
+from .model import Case, Known, Layer, TensorSpec, is_target_pattern
 from .ops import OPS, OpSpec
+from .problems import (case_label, check_pattern, desc, describe, did_you_mean, dotted_path,
+                       entry_text, human_size, literal_shape, render, scalar_problem,
+                       split_file_path, yaml_problem)
 from .tensors import DTYPES, RANDOM_PARAMS, is_integer, itemsize
 
 RESERVED = ("id", "op", "dtype", "expect", "tolerance", "targets", "known", "matrix", "grad",
-            "note", "skip")
+            "note", "skip", "layers")
 SOURCES = ("values", "fill", "range", "random", "npy")
+CHAIN = OpSpec("chain", (), (), ())     # `op: chain`: its arguments live in its layers
 SCHEMA = Path(__file__).with_name("case.schema.json")
 MAX_MATRIX = 10_000      # entries one case may expand to
 MAX_PROBLEMS = 100       # per file: a generated file gone wrong must not flood the terminal
-PATTERNS = f"modes {', '.join(MODES)}; variants {', '.join(VARIANTS)}; e.g. eager, */onednn"
 
 
 def load(paths: list[str], memory_budget: int = 1 << 30) -> tuple[list[Case], list[str]]:
@@ -121,19 +123,19 @@ class _File:
         try:
             data, duplicates = yamlines.load(self.text)
         except yaml.YAMLError as e:
-            self.report(*_yaml_problem(e, self.text))
+            self.report(*yaml_problem(e, self.text))
             return []
         except RecursionError:
             self.report(1, "invalid YAML: nested too deeply")
             return []
         if not isinstance(data, dict):
-            got = "the file is empty" if data is None else f"got {_desc(data)}"
+            got = "the file is empty" if data is None else f"got {desc(data)}"
             self.report(1, f"a case file must be a mapping with 'cases' ({got})")
             return []
         for line, what in duplicates:
             self.report(line, what)
         for error in _validators()[0].iter_errors(data):
-            for path, what in _describe(error, _split_file_path(data)):
+            for path, what in describe(error, split_file_path(data)):
                 self.report(yamlines.line_of(data, path, data.line), what)
 
         cases = data.get("cases") if isinstance(data.get("cases"), list) else yamlines.LList()
@@ -159,7 +161,7 @@ class _File:
                 bad.add(i)
             elif isinstance(cid, str):
                 first_line[cid] = case.lines["id"]
-            label, text = _label(case, i), _entry_text(lines, *spans[i], case.col)
+            label, text = case_label(case, i), entry_text(lines, *spans[i], case.col)
             built = [self._build(name, label, entry, where, values, cases.lines[i], text,
                                  data.get("source"))
                      for name, entry, where, values in self._expand(i, label, case, defaults)]
@@ -196,7 +198,7 @@ class _File:
             for k, j in zip(keys, combo):
                 entry[k], entry_where[k] = matrix[k][j], (matrix[k], j, label)
                 values[k] = yamlines.plain(matrix[k][j])
-            entry_name = f"{name}[{','.join(f'{k}={_render(v)}' for k, v in values.items())}]"
+            entry_name = f"{name}[{','.join(f'{k}={render(v)}' for k, v in values.items())}]"
             if entry_name in seen:     # e.g. [1, '1']: ids must stay unique
                 self.report(where["matrix"][0].lines["matrix"],
                             f"{label}: matrix gives two entries the name {entry_name!r}")
@@ -217,73 +219,117 @@ class _File:
         if op is None:
             self.report(line, f"{label}: missing key 'op' (in the case or in defaults)")
             return None
-        if op == "chain":
-            bad(("op",), "op 'chain' is not supported yet")
-            return None
-        if not isinstance(op, str) or op not in OPS:
+        if not isinstance(op, str) or (op not in OPS and op != "chain"):
             if isinstance(op, str):   # other types: the schema said so
                 bad(("op",), f"unknown op {op!r} (known: {', '.join(sorted(OPS))})"
-                    + _did_you_mean(op, OPS))
+                    + did_you_mean(op, OPS))
             return None
-        spec = OPS[op]
         dtype = entry.get("dtype", "float32")
         dtype = dtype if isinstance(dtype, str) and dtype in DTYPES else "float32"
-
-        for key in entry:
-            if key not in RESERVED and key not in spec.tensors and key not in spec.args:
-                bad((key,), f"unknown argument {key!r} for {op} (tensors: {', '.join(spec.tensors)}"
-                            f"; arguments: {', '.join(spec.args)})"
-                    + _did_you_mean(key, spec.tensors + spec.args + RESERVED))
-        for key in spec.required:
-            if key not in entry:
-                self.report(line, f"{label}: missing required argument {key!r} for {op}")
-
         seed_id = entry["id"] if isinstance(entry.get("id"), str) else name
-        tensors = {}
-        for key in spec.tensors:
-            if key in entry:
-                container, index, _ = where[key]
-                tensors[key] = self._tensor(key, entry[key], dtype, seed_id,
-                                            container.lines[index], bad)
+        layers, tensors, args = (), {}, {}
+        if op == "chain":
+            spec = CHAIN
+            layers = self._layers(entry, dtype, seed_id, bad)
+            tensors = {f"{i}:{n}": t for i, layer in enumerate(layers or ()) for n, t in
+                       layer.tensors.items()}
+        else:
+            spec = OPS[op]
+            self._arguments(op, entry, RESERVED, (), bad, lambda what: self.report(line, f"{label}: {what}"))
+            for key in spec.tensors:
+                if key in entry:
+                    container, index, _ = where[key]
+                    tensors[key] = self._tensor(key, entry[key], dtype, seed_id,
+                                                container.lines[index], bad)
+            args = {k: yamlines.plain(entry[k]) for k in spec.args if k in entry}
 
         targets = entry.get("targets")
         for j, pattern in enumerate(targets if isinstance(targets, list) else []):
-            _check_pattern(pattern, ("targets", j), bad)
+            check_pattern(pattern, ("targets", j), bad)
         known = [self._known(j, k, bad)
                  for j, k in enumerate(entry.get("known") if isinstance(entry.get("known"), list)
                                        else [])]
         self._expect(entry.get("expect"), spec, bad)
 
-        if self.reported > before or None in tensors.values() or None in known:
+        if entry.get("grad") is True and (op == "chain" or spec.selftest):
+            bad(("grad",), f"grad: true is not supported for {op}")
+        if self.reported > before or None in tensors.values() or None in known or layers is None:
             return None
         need = sum(prod(t.shape) * itemsize(t.dtype) for t in tensors.values())
         if need > self.budget:
-            self.report(line, f"case {name!r} needs {_size(need)} of tensors, over the "
-                              f"{_size(self.budget)} budget (--memory-budget)")
+            self.report(line, f"case {name!r} needs {human_size(need)} of tensors, over the "
+                              f"{human_size(self.budget)} budget (--memory-budget)")
             return None
         skip = entry.get("skip")
         return Case(
             id=f"{self.path}::{name}", path=self.path, line=line, name=name, op=op,
-            args={k: yamlines.plain(entry[k]) for k in spec.args if k in entry},
-            tensors=tensors, dtype=dtype, expect=yamlines.plain(entry.get("expect")),
+            args=args, tensors=tensors, layers=layers, dtype=dtype, expect=yamlines.plain(entry.get("expect")),
             tolerance=yamlines.plain(entry.get("tolerance")),
             targets=tuple(targets) if targets is not None else None, known=tuple(known),
             grad=bool(entry.get("grad", False)), note=entry.get("note"),
             skip="skipped by the case file" if skip is True else (skip or None),
             source=source, text=text, matrix=values)
 
+    def _arguments(self, op, entry, reserved, fed, bad, missing) -> None:
+        """Every key must be an argument of the op (or reserved); every required one given."""
+        spec = OPS[op]
+        for key in entry:
+            if key not in reserved and key not in spec.tensors and key not in spec.args:
+                bad((key,), f"unknown argument {key!r} for {op} (tensors: {', '.join(spec.tensors)}"
+                            f"; arguments: {', '.join(spec.args)})"
+                    + did_you_mean(key, spec.tensors + spec.args + reserved))
+        for key in spec.required:
+            if key not in entry and key not in fed:
+                missing(f"missing required argument {key!r} for {op}")
+
+    def _layers(self, entry, dtype, seed_id, bad) -> tuple[Layer, ...] | None:
+        """The layers of an `op: chain`: each a mapping with its own op; from the second on, the
+        op's first tensor argument is the previous layer's output and must not be given."""
+        layers = entry.get("layers")
+        if not isinstance(layers, list) or not layers:
+            bad(("op",), "op 'chain' needs `layers`: a list of mappings, each with its own op")
+            return None
+        for key in entry:
+            if key not in RESERVED:
+                bad((key,), f"unknown key {key!r} for a chain (give arguments in its layers)")
+        out = []
+        for i, layer in enumerate(layers):
+            def lbad(path, what, i=i):
+                bad(("layers", i, *path), f"layers[{i}]: {what}")
+            if not isinstance(layer, dict):
+                lbad((), f"must be a mapping with an op, got {desc(layer)}")
+                return None
+            op = layer.get("op")
+            if op not in OPS:
+                lbad(("op",), f"unknown op {op!r} (known: {', '.join(sorted(OPS))})"
+                     + (did_you_mean(op, OPS) if isinstance(op, str) else ""))
+                return None
+            feed = OPS[op].tensors[0] if i else None
+            if feed in layer:
+                lbad((feed,), f"{feed} is the previous layer's output; do not give it")
+            self._arguments(op, layer, ("op",), (feed,), lbad,
+                            lambda what, i=i: bad(("layers", i), f"layers[{i}]: {what}"))
+            tensors = {k: self._tensor(k, layer[k], dtype, f"{seed_id}/layer{i}", layer.lines[k],
+                                       lbad)
+                       for k in OPS[op].tensors if k in layer and k != feed}
+            if None in tensors.values():
+                return None
+            out.append(Layer(op, {k: yamlines.plain(layer[k]) for k in OPS[op].args if k in layer},
+                             tensors, feed))
+        return tuple(out)
+
     def _tensor(self, name, value, dtype, seed_id, line, bad) -> TensorSpec | None:
         """A tensor argument: a nested list, or a mapping with shape and one source of values."""
         if isinstance(value, list):
-            shape = _literal_shape(value, dtype, (name,), bad)
+            shape = literal_shape(value, dtype, (name,), bad)
             return None if shape is None else TensorSpec(shape, "values", yamlines.plain(value),
                                                          dtype, line)
         if not isinstance(value, dict):
             bad((name,), f"{name} must be a nested list of numbers or a mapping with shape and "
-                         f"one of {', '.join(SOURCES)}; got {_desc(value)}")
+                         f"one of {', '.join(SOURCES)}; got {desc(value)}")
             return None
         errors = [p for e in _validators()[1].iter_errors(value)
-                  for p in _describe(e, lambda path: (None, [name, *path]))]
+                  for p in describe(e, lambda path: (None, [name, *path]))]
         for path, what in errors:
             bad((name, *path), what)
         if errors:
@@ -298,18 +344,18 @@ class _File:
         shape = tuple(int(d) for d in value["shape"]) if "shape" in value else None
 
         def check(x, *path):   # one scalar that must be representable in dtype
-            problem = _scalar_problem(x, dtype)
+            problem = scalar_problem(x, dtype)
             if problem:
                 bad((name, *path), f"{name}.{'.'.join(path)} {problem}")
             return problem is None
 
         if kind == "values":
-            inferred = _literal_shape(data, dtype, (name, "values"), bad)
+            inferred = literal_shape(data, dtype, (name, "values"), bad)
             if inferred is None:
                 return None
             if shape is not None and prod(inferred) != prod(shape):
                 bad((name, "values"), f"{name}.values has {prod(inferred)} elements, "
-                                      f"shape {_render(shape)} needs {prod(shape)}")
+                                      f"shape {render(shape)} needs {prod(shape)}")
                 return None
             shape, data = shape if shape is not None else inferred, yamlines.plain(data)
         elif kind == "fill":
@@ -350,7 +396,7 @@ class _File:
                                                f"got {data[key]!r}")
                     return None
             low, high = data["low"], data["high"] = int(data["low"]), int(data["high"])
-            if is_integer(dtype) and (_scalar_problem(low, dtype) or _scalar_problem(high - 1, dtype)):
+            if is_integer(dtype) and (scalar_problem(low, dtype) or scalar_problem(high - 1, dtype)):
                 info = np.iinfo(DTYPES[dtype])
                 bad((name, "random"), f"{name}.random draws from [{low}, {high}), which does not fit "
                                       f"{dtype} ({info.min}..{info.max})")
@@ -384,8 +430,8 @@ class _File:
         if file_dtype.kind not in "biufc":   # object arrays would need pickles
             return refuse(f"{rel!r} holds {file_dtype} data, not numbers (pickles are refused)")
         if shape is not None and tuple(shape) != tuple(file_shape):
-            return refuse(f"{rel!r} holds shape {_render(list(file_shape))}, "
-                          f"not {_render(list(shape))}")
+            return refuse(f"{rel!r} holds shape {render(list(file_shape))}, "
+                          f"not {render(list(shape))}")
         return str(full), tuple(file_shape)
 
     def _known(self, j, known, bad) -> Known | None:
@@ -393,7 +439,7 @@ class _File:
             return None
         targets = known.get("targets", ["*"])
         for k, pattern in enumerate(targets if isinstance(targets, list) else []):
-            _check_pattern(pattern, ("known", j, "targets", k), bad)
+            check_pattern(pattern, ("known", j, "targets", k), bad)
         tf = known.get("tf")
         if isinstance(tf, str):
             try:
@@ -411,12 +457,14 @@ class _File:
     def _expect(self, expect, spec: OpSpec, bad, path=("expect",), level="top") -> None:
         """Keys beyond shape/values/error/match: output names of multi-output ops (shape, values)
         or target patterns (top level only)."""
-        dotted = _dotted(path)
+        dotted = dotted_path(path)
         if not isinstance(expect, dict):
             if level != "top":   # the top level is the schema's
-                bad(path, f"{dotted} must be a mapping, got {_desc(expect)}")
+                bad(path, f"{dotted} must be a mapping, got {desc(expect)}")
             return
         allowed = ("shape", "values") if level == "output" else ("shape", "values", "error", "match")
+        if spec is CHAIN and level != "output":
+            allowed = ("shapes", "receptive_field", "error", "match")
         outputs = spec.outputs if len(spec.outputs) > 1 and level != "output" else ()
         for key, value in expect.items():
             if key in allowed:
@@ -428,8 +476,8 @@ class _File:
             else:
                 names = [*allowed, *outputs] + (["a target pattern"] if level == "top" else [])
                 bad(path + (key,), f"{dotted}: unknown key {key!r} (expected {', '.join(names)})"
-                    + _did_you_mean(key, allowed + outputs))
-        if "error" in expect and ("shape" in expect or "values" in expect):
+                    + did_you_mean(key, allowed + outputs))
+        if "error" in expect and ({"shape", "values", "shapes", "receptive_field"} & expect.keys()):
             bad(path + ("error",), f"{dotted}: 'error' contradicts 'shape'/'values'")
         if isinstance(expect.get("match"), str):
             try:
@@ -438,180 +486,7 @@ class _File:
                 bad(path + ("match",), f"{dotted}.match is not a valid regular expression: {e}")
         values, shape = expect.get("values"), expect.get("shape")
         if isinstance(values, (list, int, float)):
-            inferred = _literal_shape(values, None, path + ("values",), bad)
+            inferred = literal_shape(values, None, path + ("values",), bad)
             if inferred is not None and isinstance(shape, list) and prod(inferred) != prod(shape):
                 bad(path + ("values",), f"{dotted}.values has {prod(inferred)} elements, "
-                                        f"{dotted}.shape {_render(shape)} needs {prod(shape)}")
-
-
-class _Ragged(Exception):
-    def __init__(self, path, what):
-        super().__init__(what)
-        self.path, self.what = path, what
-
-
-def _literal_shape(value, dtype, path, bad) -> tuple | None:
-    """Shape of a rectangular nested list of numbers (fitting dtype), or None after reporting."""
-    def shape(v, sub):
-        if not isinstance(v, list):
-            problem = _scalar_problem(v, dtype)
-            if problem:
-                raise _Ragged(sub, f"{_dotted(sub)} {problem}")
-            return ()
-        shapes = [shape(x, sub + (i,)) for i, x in enumerate(v)]
-        for i, s in enumerate(shapes):
-            if s != shapes[0]:
-                def desc(s):
-                    return "is a number" if s == () else f"has shape {_render(list(s))}"
-                raise _Ragged(sub + (i,), f"{_dotted(path)} is ragged: {_dotted(sub + (i,))} "
-                                          f"{desc(s)} but {_dotted(sub + (0,))} {desc(shapes[0])}")
-        return (len(v),) + (shapes[0] if shapes else ())
-
-    try:
-        return shape(value, tuple(path))
-    except _Ragged as e:
-        bad(e.path, e.what)
-        return None
-
-
-def _scalar_problem(x, dtype: str | None) -> str | None:
-    """Why x cannot be one element of a dtype tensor (None if it can)."""
-    if not isinstance(x, (int, float)):
-        return f"must be a number, got {_desc(x)}"
-    if dtype is not None and is_integer(dtype):
-        if isinstance(x, bool) or (isinstance(x, float) and not x.is_integer()):
-            return f"must be an integer for {dtype}, got {x!r}"
-        info = np.iinfo(DTYPES[dtype])
-        if not info.min <= x <= info.max:
-            return f"{x!r} does not fit {dtype} ({info.min}..{info.max})"
-    return None
-
-
-def _check_pattern(pattern, path, bad) -> None:
-    if isinstance(pattern, str) and not is_target_pattern(pattern):   # non-strings: the schema
-        bad(path, f"{_dotted(path)}: {pattern!r} is not a target pattern ({PATTERNS})")
-
-
-# --- words for problems -------------------------------------------------------------------
-
-def _split_file_path(data):
-    """jsonschema path -> (label, rest): cases[i] are named by their id."""
-    def split(path):
-        if len(path) >= 2 and path[0] == "cases" and isinstance(path[1], int):
-            case = data["cases"][path[1]]
-            return _label(case if isinstance(case, dict) else {}, path[1]), path[2:]
-        if path[:1] == ["defaults"]:
-            return "defaults", path[1:]
-        return None, path
-    return split
-
-
-_TYPES = {"object": "a mapping", "array": "a list", "string": "a string", "number": "a number",
-          "integer": "an integer", "boolean": "true or false", "null": "null"}
-
-
-def _describe(error, split) -> list[tuple[list, str]]:
-    """(path for the line, message) pairs for one jsonschema error, in a case author's words."""
-    path = list(error.absolute_path)
-    label, rest = split(path)
-    head = ": ".join(x for x in (label, _dotted(rest)) if x)
-    v, value, schema = error.validator, error.instance, error.schema
-    if isinstance(schema, dict) and "x-message" in schema:
-        return [(path, f"{head} {schema['x-message']} (got {_desc(value)})")]
-    if v == "additionalProperties":
-        names = list(schema.get("properties", {}))
-        where = f"{head}: unknown key" if head else "unknown top-level key"
-        return [(path + [k], f"{where} {k!r} (expected {', '.join(names)})"
-                 + _did_you_mean(k, names)) for k in value if k not in names]
-    if v in ("required", "dependentRequired"):
-        key, *needs = re.findall(r"'([^']*)'", error.message)
-        what = (f"missing required key {key!r}" if v == "required"
-                else f"{needs[0]!r} needs {key!r}")
-        return [(path, f"{head}: {what}" if head else what)]
-    if v == "type":
-        types = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
-        return [(path, f"{head} must be {' or '.join(_TYPES[t] for t in types)}, "
-                       f"got {_desc(value)}")]
-    if v == "enum":
-        return [(path, f"{head}: {value!r} is not one of {', '.join(map(str, schema['enum']))}"
-                 + (_did_you_mean(value, schema["enum"]) if isinstance(value, str) else ""))]
-    if v in ("minimum", "exclusiveMinimum"):
-        sign = ">=" if v == "minimum" else ">"
-        return [(path, f"{head} must be {sign} {error.validator_value}, got {value!r}")]
-    if v in ("minItems", "minProperties", "minLength") and error.validator_value == 1:
-        return [(path, f"{head} must not be empty")]
-    return [(path, f"{head}: {error.message}" if head else error.message)]
-
-
-def _yaml_problem(e: yaml.YAMLError, text: str) -> tuple[int, str]:
-    mark = getattr(e, "problem_mark", None)
-    if mark is not None:
-        line = mark.line + 1
-    elif getattr(e, "position", None) is not None:      # ReaderError: bad characters
-        line = text.count("\n", 0, e.position) + 1
-    else:
-        line = 1
-    what = getattr(e, "problem", None) or getattr(e, "reason", None) or str(e)
-    context, context_mark = getattr(e, "context", None), getattr(e, "context_mark", None)
-    if context and context_mark is not None:
-        what += f" ({context} at line {context_mark.line + 1})"
-    return line, f"invalid YAML: {what}"
-
-
-def _label(case: dict, i: int) -> str:
-    cid = case.get("id")
-    return f"case {cid!r}" if isinstance(cid, str) and cid else f"cases[{i}]"
-
-
-def _dotted(path) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
-
-
-def _desc(value) -> str:
-    if isinstance(value, bool) or value is None:
-        return json.dumps(value)
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _did_you_mean(word, choices) -> str:
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def _render(value) -> str:
-    """Compact YAML-ish text for names and messages: [1,2,2,1], SAME, {dist:normal}."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join(map(_render, value)) + "]"
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{k}:{_render(v)}" for k, v in value.items()) + "}"
-    return json.dumps(value)
-
-
-def _size(n: int) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024:
-            return f"{n} B" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} TiB"
-
-
-def _entry_text(lines: list[str], start: int, end: int, col: int) -> str:
-    """A case entry's YAML, dedented: its lines up to the next entry, with the comment lines just
-    above it and without trailing blank or comment lines (they belong to the next entry)."""
-    while end - 1 > start and (not lines[end - 2].strip() or lines[end - 2].lstrip().startswith("#")):
-        end -= 1
-    while start > 1 and lines[start - 2].lstrip().startswith("#"):
-        start -= 1
-    # Strip the item's indentation and its "- "; shallower lines (comments) are just stripped.
-    chunk = [ln[col:] if not ln[:col].strip(" -") else ln.strip() for ln in lines[start - 1:end - 1]]
-    return "\n".join(chunk) + "\n"
+                                        f"{dotted}.shape {render(shape)} needs {prod(shape)}")

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-# Targets are "mode/variant". Issue 4 adds the xla mode.
-MODES = ("eager", "function")
+# Targets are "mode/variant": eager, tf.function, and tf.function(jit_compile=True) (XLA).
+MODES = ("eager", "function", "xla")
 VARIANTS = ("onednn", "eigen")
 ALL_TARGETS = tuple(f"{m}/{v}" for m in MODES for v in VARIANTS)
 
@@ -53,6 +53,15 @@ class Known:
 
 
 @dataclass(frozen=True)
+class Layer:
+    """One step of an `op: chain` case; `feed` names the argument the previous output fills."""
+    op: str
+    args: dict
+    tensors: dict              # argument name -> TensorSpec
+    feed: str | None = None
+
+
+@dataclass(frozen=True)
 class Case:
     id: str                    # "<path>::<name>"  (stable, unique across the run)
     path: str                  # the case file, posix, as given on the command line
@@ -72,6 +81,7 @@ class Case:
     source: str | None = None
     text: str = ""             # the case's YAML, for reports
     matrix: dict = field(default_factory=dict)   # the matrix values of this entry
+    layers: tuple[Layer, ...] = ()   # op: chain only; its tensors are then keyed "<layer>:<arg>"
 
     def applies_to(self, target: str) -> bool:
         return self.targets is None or any(target_matches(p, target) for p in self.targets)

@@ -50,14 +50,13 @@ class Session:
             return self._idle[target]
 
     def reference(self, case: Case):
-        """(tensors, reference outcome, magnitude), computed once per case."""
+        """(tensors, reference outcome, scale, upstream gradient), computed once per case."""
         with self._lock:
             lock = self._case_locks.setdefault(case.id, threading.Lock())
         with lock:
             if case.id not in self._cache:
                 tensors = tensors_of(case)
-                ref, magnitude = reference_outcome(case, tensors)
-                self._cache[case.id] = (tensors, ref, magnitude)
+                self._cache[case.id] = (tensors, *reference_outcome(case, tensors))
             return self._cache[case.id]
 
     def forget(self, case: Case) -> None:
@@ -65,11 +64,12 @@ class Session:
             self._cache.pop(case.id, None)
             self._case_locks.pop(case.id, None)
 
-    def tf_outcome(self, case: Case, target: str, tensors: dict) -> Outcome:
+    def tf_outcome(self, case: Case, target: str, tensors: dict, ref: Outcome | None = None,
+                   upstream=None) -> Outcome:
         q = self._queue(target)
         worker = q.get()
         try:
-            header, arrays = tf_request(case, tensors, target.partition("/")[0])
+            header, arrays = tf_request(case, tensors, target.partition("/")[0], ref, upstream)
             outcome = worker.call(header, arrays)
             self.tf_version = worker.tf_version or self.tf_version
             return outcome
@@ -80,9 +80,9 @@ class Session:
         if case.skip:
             return Verdict("skip", message=str(case.skip)), Outcome("skipped"), None
         try:
-            tensors, ref, magnitude = self.reference(case)
-            tf = self.tf_outcome(case, target, tensors)
-            verdict = judge(case, target, ref, magnitude, tf, self.tf_version)
+            tensors, ref, scale, upstream = self.reference(case)
+            tf = self.tf_outcome(case, target, tensors, ref, upstream)
+            verdict = judge(case, target, ref, scale, tf, self.tf_version)
             verdict.snippet = snippet(case, target, tensors)
             return verdict, ref, tf
         except Exception as exc:    # a bug of the harness or the reference: report, go on
@@ -108,12 +108,12 @@ class Session:
                     return
                 result = self.run(case, target)
                 results[index] = result
+                if on_result:       # before forget: the callback may read self.reference(case)
+                    on_result(case, target, result)
                 with done_lock:
                     remaining[case.id] -= 1
                     if remaining[case.id] == 0:
                         self.forget(case)      # tensors are dropped once every target ran
-                if on_result:
-                    on_result(case, target, result)
 
         # Each thread serves one target, so a slow or hanging target never idles the others.
         results: list = [None] * len(pairs)

@@ -37,37 +37,93 @@ def _to_tf_args(tf, args: dict) -> dict:
             for k, v in args.items()}
 
 
+def _program(tf, header: dict):
+    """A function of the input tensors computing every step, its gradients and receptive field.
+
+    header["steps"]: [{op, args, names, outputs, feed}]; step i's tensors are the arrays named
+    "i:<arg>", and `feed` names the argument that takes the previous step's first output (chains).
+    header["grad"]: tensor keys to differentiate with respect to, given the arrays
+    "upstream:<output>" as output gradients (a vector-Jacobian product, as TF's own tests do).
+    header["receptive_field"]: spatial axes of the first input and of the last output; the
+    support of the gradient of the centre output element says what the chain really sees.
+    """
+    steps, grad_keys, rf = header["steps"], header.get("grad") or [], header.get("receptive_field")
+
+    def forward(feeds):
+        results, previous = {}, None
+        for i, step in enumerate(steps):
+            kwargs = {n: feeds[f"{i}:{n}"] for n in step["names"]}
+            if step.get("feed"):
+                kwargs[step["feed"]] = previous
+            out = getattr(tf.nn, step["op"])(**kwargs, **_to_tf_args(tf, step["args"]))
+            outs = out if isinstance(out, (tuple, list)) else (out,)
+            if len(outs) != len(step["outputs"]):
+                raise TypeError(f"tf.nn.{step['op']} returned {len(outs)} outputs, "
+                                f"expected {len(step['outputs'])}")
+            results.update(zip(step["outputs"], outs))
+            previous = outs[0]
+        return results
+
+    def program(feeds, upstream):
+        if not grad_keys and not rf:
+            return forward(feeds)
+        with tf.GradientTape(persistent=True) as tape:
+            for key in grad_keys:
+                tape.watch(feeds[key])
+            first = feeds[f"0:{steps[0]['names'][0]}"]
+            tape.watch(first)
+            results = forward(feeds)
+            if rf:
+                last = results[steps[-1]["outputs"][0]]
+                centre = [0] * len(last.shape)
+                for axis in rf["output_axes"]:
+                    centre[axis] = last.shape[axis] // 2
+                probe = last[tuple(centre)]
+        if grad_keys:
+            names = list(upstream)
+            grads = tape.gradient([results[n] for n in names], [feeds[k] for k in grad_keys],
+                                  output_gradients=[upstream[n] for n in names])
+            for key, g in zip(grad_keys, grads):
+                if g is not None:
+                    results["grad_" + key.partition(":")[2]] = g
+        if rf:
+            seen = tf.not_equal(tape.gradient(probe, first), 0)
+            extents = []
+            for axis in rf["input_axes"]:
+                others = [a for a in range(len(first.shape)) if a != axis]
+                hit = tf.where(tf.reduce_any(seen, axis=others))
+                extents.append(tf.reduce_max(hit) - tf.reduce_min(hit) + 1)
+            results["receptive_field"] = tf.stack(extents)
+        return results
+    return program
+
+
 def run(tf, header: dict, arrays: dict):
     """Run one request; returns (reply header, output arrays)."""
     import numpy as np
 
     from harness.wire import to_wire
 
-    op, mode = header["op"], header["mode"]
-    if op.startswith("_selftest"):
-        _selftest(op)
-        return {"kind": "value", "dtypes": {}}, {"output": arrays[header["names"][0]]}
-    fn = getattr(tf.nn, op)
-    args = _to_tf_args(tf, header["args"])
-    names = header["names"]
+    first = header["steps"][0]
+    if first["op"].startswith("_selftest"):
+        _selftest(first["op"])
+        return {"kind": "value", "dtypes": {}}, {"output": arrays[f"0:{first['names'][0]}"]}
     try:
-        tensors = [tf.constant(arrays[n], dtype=tf.as_dtype(header["dtypes"][n])) for n in names]
-
-        def call(*ts):
-            return fn(**dict(zip(names, ts)), **args)
-
-        if mode == "function":
-            call = tf.function(call, autograph=False)
-        elif mode == "xla":
-            call = tf.function(call, autograph=False, jit_compile=True)
-        result = call(*tensors)
-        results = result if isinstance(result, (tuple, list)) else (result,)
-        if len(results) != len(header["outputs"]):
-            raise TypeError(f"tf.nn.{op} returned {len(results)} outputs, expected {len(header['outputs'])}")
-        outputs, dtypes = {}, {}
-        for name, value in zip(header["outputs"], results):
-            outputs[name], dtypes[name] = to_wire(np.asarray(value.numpy()))
-        return {"kind": "value", "dtypes": dtypes}, outputs
+        dtypes = header["dtypes"]
+        feeds = {k: tf.constant(v, dtype=tf.as_dtype(dtypes[k])) for k, v in arrays.items()
+                 if not k.startswith("upstream:")}
+        upstream = {k.partition(":")[2]: tf.constant(v, dtype=tf.as_dtype(dtypes[k]))
+                    for k, v in arrays.items() if k.startswith("upstream:")}
+        program = _program(tf, header)
+        if header["mode"] == "function":
+            program = tf.function(program, autograph=False)
+        elif header["mode"] == "xla":
+            program = tf.function(program, autograph=False, jit_compile=True)
+        results = program(feeds, upstream)
+        outputs, out_dtypes = {}, {}
+        for name, value in results.items():
+            outputs[name], out_dtypes[name] = to_wire(np.asarray(value.numpy()))
+        return {"kind": "value", "dtypes": out_dtypes}, outputs
     except Exception as exc:  # every error TF raises is an outcome to judge, not a worker failure
         return {"kind": "error", "error_type": type(exc).__name__, "message": str(exc)}, {}
 

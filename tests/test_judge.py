@@ -23,7 +23,7 @@ def value(*arrays, names=("output",)):
 
 
 REF = value(np.array([[[[4.0]]]]))
-MAG = {"output": np.array([[[[4.0]]]])}
+MAG = {"output": (np.array([[[[4.0]]]]), 4)}   # (magnitude, terms) per output
 TF_OK = value(np.array([[[[4.0]]]], dtype=np.float32))
 
 

@@ -14,7 +14,8 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from harness import loader, yamlines
-from harness.loader import PATTERNS, load
+from harness.loader import load
+from harness.problems import PATTERNS
 from harness.model import Known
 from harness.ops import OPS
 from harness.tensors import DTYPES, make_tensor
@@ -425,10 +426,52 @@ def test_directories_are_walked_in_sorted_order(cases_dir):
     assert load(["cases/empty"]) == ([], ["cases/empty:1: no .yaml case files in this directory"])
 
 
-def test_chain_is_not_supported_yet(cases_dir):
-    write(cases_dir, "c.yaml", "cases:\n  - id: lenet\n    op: chain\n    layers: []\n")
-    assert load(["cases/c.yaml"]) == ([], ["cases/c.yaml:3: case 'lenet': op 'chain' is not "
-                                          "supported yet"])
+CHAIN = """\
+cases:
+  - id: stack
+    op: chain
+    layers:
+      - op: conv2d
+        input: {shape: [1, 9, 9, 1], fill: 1}
+        filters: {shape: [3, 3, 1, 2], fill: 1}
+        strides: 1
+        padding: SAME
+      - op: max_pool2d
+        ksize: 2
+        strides: 2
+        padding: VALID
+    expect: {shapes: [[1, 9, 9, 2], [1, 4, 4, 2]], receptive_field: [4, 4]}
+"""
+
+
+def test_chain_layers_feed_each_other(cases_dir):
+    write(cases_dir, "c.yaml", CHAIN)
+    cases, problems = load(["cases/c.yaml"])
+    assert problems == []
+    (case,) = cases
+    assert case.op == "chain" and [layer.op for layer in case.layers] == ["conv2d", "max_pool2d"]
+    assert case.layers[1].feed == "input" and case.layers[1].args == {"ksize": 2, "strides": 2,
+                                                                        "padding": "VALID"}
+    assert list(case.tensors) == ["0:input", "0:filters"]
+    assert case.expect["receptive_field"] == [4, 4]
+
+
+def test_chain_problems_name_the_layer_and_line(cases_dir):
+    text = (CHAIN.replace("        ksize: 2\n", "        input: [1]\n        ksize: 2\n")
+            .replace("      - op: conv2d", "      - op: conv2dd")
+            .replace("    expect:", "    grad: true\n    padding: SAME\n    expect:"))
+    write(cases_dir, "c.yaml", text)
+    assert load(["cases/c.yaml"]) == ([], [
+        "cases/c.yaml:5: case 'stack': layers[0]: unknown op 'conv2dd' (known: "
+        + ", ".join(sorted(loader.OPS)) + "); did you mean 'conv2d'?",
+        "cases/c.yaml:15: case 'stack': grad: true is not supported for chain",
+        "cases/c.yaml:16: case 'stack': unknown key 'padding' for a chain (give arguments in its layers)",
+    ])
+    write(cases_dir, "d.yaml", CHAIN.replace("        ksize: 2\n", "        input: [1]\n"))
+    assert load(["cases/d.yaml"])[1] == [
+        "cases/d.yaml:10: case 'stack': layers[1]: missing required argument 'ksize' for max_pool2d",
+        "cases/d.yaml:11: case 'stack': layers[1]: input is the previous layer's output; do not give it",
+    ]
 
 
 @pytest.mark.parametrize("loader_class", [yamlines.LineLoader, yamlines.FastLineLoader])
