@@ -83,7 +83,7 @@ class Session:
             tensors, ref, scale, upstream = self.reference(case)
             tf = self.tf_outcome(case, target, tensors, ref, upstream)
             verdict = judge(case, target, ref, scale, tf, self.tf_version)
-            verdict.snippet = snippet(case, target, tensors)
+            verdict.snippet = snippet(case, target, tensors, upstream)
             return verdict, ref, tf
         except Exception as exc:    # a bug of the harness or the reference: report, go on
             detail = "".join(traceback.format_exception(exc)[-3:])
