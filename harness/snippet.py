@@ -85,8 +85,8 @@ def snippet(case: Case, target: str, tensors: dict[str, np.ndarray] | None = Non
         lines += ["", "def run(tensors):"] + body + ["    return result"]
     lines.append("")
     if mode == "function":
-        lines.append("run = tf.function(run)")
+        lines.append("run = tf.function(run, autograph=False)")
     elif mode == "xla":
-        lines.append("run = tf.function(run, jit_compile=True)")
+        lines.append("run = tf.function(run, autograph=False, jit_compile=True)")
     lines += ["result = run(tensors)", "print(result)"]
     return "\n".join(lines) + "\n"
