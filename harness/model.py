@@ -15,22 +15,23 @@ VARIANTS = ("onednn", "eigen")
 ALL_TARGETS = tuple(f"{m}/{v}" for m in MODES for v in VARIANTS)
 
 
+# `graph` names both traced modes: what static shape inference decides happens in both.
+MODE_ALIASES = {"*": MODES, "graph": ("function", "xla")}
+
+
 def target_matches(pattern: str, target: str) -> bool:
-    """`eager` and `eager/*` match every eager target, `*/onednn` every oneDNN one, `*` all."""
-    if pattern == "*":
-        return True
+    """`eager` and `eager/*` match every eager target, `*/onednn` every oneDNN one, `graph`
+    the function and xla targets, `*` all."""
     mode, _, variant = pattern.partition("/")
     t_mode, _, t_variant = target.partition("/")
-    return mode in ("*", t_mode) and variant in ("", "*", t_variant)
+    return t_mode in MODE_ALIASES.get(mode, (mode,)) and variant in ("", "*", t_variant)
 
 
 def is_target_pattern(text: str) -> bool:
     if not isinstance(text, str):
         return False
-    if text == "*":
-        return True
     mode, sep, variant = text.partition("/")
-    return mode in MODES + ("*",) and (not sep or variant in VARIANTS + ("*",))
+    return (mode in MODES or mode in MODE_ALIASES) and (not sep or variant in VARIANTS + ("*",))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ import yaml
 from .model import MODES, VARIANTS, is_target_pattern
 from .tensors import DTYPES, is_integer
 
-PATTERNS = f"modes {', '.join(MODES)}; variants {', '.join(VARIANTS)}; e.g. eager, */onednn"
+PATTERNS = (f"modes {', '.join(MODES)} or graph (function and xla); variants {', '.join(VARIANTS)}; "
+            "e.g. eager, */onednn")
 
 class Ragged(Exception):
     def __init__(self, path, what):

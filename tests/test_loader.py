@@ -63,7 +63,7 @@ BROKEN = """
       - id: ragged
         input: [[[[1], [2]], [[3]]]]
         ksize: 1
-        targets: [eager, graph]
+        targets: [eager, graf]
         known:
           - {targets: [function], tf: "2.22", reason: old}
           - {targets: ["*/mkl"], kind: wrong, reason: x}
@@ -100,7 +100,7 @@ def test_every_problem_of_a_broken_file_at_its_line(cases_dir):
         "cases/bad.yaml:21: duplicate key 'ksize' (first at line 20)",
         "cases/bad.yaml:23: case 'ragged': input is ragged: input[0][1] has shape [1,1] "
         "but input[0][0] has shape [2,1]",
-        f"cases/bad.yaml:25: case 'ragged': targets[1]: 'graph' is not a target pattern ({PATTERNS})",
+        f"cases/bad.yaml:25: case 'ragged': targets[1]: 'graf' is not a target pattern ({PATTERNS})",
         "cases/bad.yaml:27: case 'ragged': known[0].tf '2.22' is not a version specifier "
         "(e.g. '<2.22' or '>=2.16,<2.18')",
         f"cases/bad.yaml:28: case 'ragged': known[1].kind: 'wrong' is not one of {kinds}",
