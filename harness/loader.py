@@ -230,7 +230,8 @@ class _File:
         layers, tensors, args = (), {}, {}
         if op == "chain":
             spec = CHAIN
-            layers = self._layers(entry, dtype, seed_id, bad)
+            layers = self._layers(entry, dtype, seed_id, bad,
+                                  from_defaults={k for k, w in where.items() if w[2] == "defaults"})
             tensors = {f"{i}:{n}": t for i, layer in enumerate(layers or ()) for n, t in
                        layer.tensors.items()}
         else:
@@ -282,15 +283,16 @@ class _File:
             if key not in entry and key not in fed:
                 missing(f"missing required argument {key!r} for {op}")
 
-    def _layers(self, entry, dtype, seed_id, bad) -> tuple[Layer, ...] | None:
+    def _layers(self, entry, dtype, seed_id, bad, from_defaults) -> tuple[Layer, ...] | None:
         """The layers of an `op: chain`: each a mapping with its own op; from the second on, the
-        op's first tensor argument is the previous layer's output and must not be given."""
+        op's first tensor argument is the previous layer's output and must not be given. Op
+        arguments in `defaults` are for the file's single-op cases: a chain ignores them."""
         layers = entry.get("layers")
         if not isinstance(layers, list) or not layers:
             bad(("op",), "op 'chain' needs `layers`: a list of mappings, each with its own op")
             return None
         for key in entry:
-            if key not in RESERVED:
+            if key not in RESERVED and key not in from_defaults:
                 bad((key,), f"unknown key {key!r} for a chain (give arguments in its layers)")
         out = []
         for i, layer in enumerate(layers):
