@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from harness.model import ALL_TARGETS, is_target_pattern, target_matches
+from harness.shard import parse_shard, selects
 
 BAD_STATUSES = ("fail", "xpass")
 
@@ -61,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
                      help="refuse cases whose tensors need more (default 1GiB)")
     run.add_argument("--no-report", action="store_true", help="write results.jsonl only")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--shard", type=parse_shard, default=None,
+                     help="I/N: only the cases of shard I of N (split by case id)")
+
+    from harness.sweep import add_arguments as sweep_arguments
+    sweep_arguments(sub.add_parser("sweep", help="generate configurations of an op, find and shrink deviations"))
 
     check = sub.add_parser("check", help="validate case files only")
     check.add_argument("paths", nargs="*", default=["cases"])
@@ -69,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="render HTML from stored results (merges shards)")
     report.add_argument("results", nargs="+", help="results.jsonl files")
     report.add_argument("-o", "--output", default="reports")
+    report.add_argument("--screenshots", action="store_true",
+                        help="also save DIR/screenshots/*.png with headless Chromium")
     return p
 
 
@@ -103,14 +111,23 @@ def cmd_run(args) -> int:
         return 2
     keep = keyword_filter(args.keyword)
     cases = [c for c in cases if keep(f"{c.id} {c.op}")]
+    cases = [c for c in cases if selects(args.shard, c.id)]
     total = sum(c.applies_to(t) for c in cases for t in args.targets)
-    if not total:
+    if not total and args.shard:       # a CI matrix may have more shards than cases
+        print(f"shard {args.shard[0]}/{args.shard[1]}: no case", file=sys.stderr)
+    elif not total:
         print("no case matches", file=sys.stderr)
         return 2
     session = Session(timeout=args.timeout, jobs=args.jobs)
     records = []
+    out = Path(args.output)
+    from harness.tensorstore import TensorStore, store_result
+    store = TensorStore(out)    # the tensors the report draws, next to results.jsonl
+    store.clear()
+    tensor_files = {}
     with _progress(total, args.quiet) as bar:
         def on_result(case, target, result):
+            tensor_files[case.id, target] = store_result(store, session, case, target, *result)
             bar.update(1)
             if result[0].status in BAD_STATUSES:
                 bar.write(f"{result[0].status.upper()} {case.id} @ {target}: {result[0].kind}: "
@@ -120,12 +137,14 @@ def cmd_run(args) -> int:
         finally:
             session.close()
     for case, target, verdict, ref, tf in ran:
-        records.append(results.record(case, target, verdict, ref, tf, session.tf_version))
-    out = Path(args.output)
+        records.append(results.record(case, target, verdict, ref, tf, session.tf_version,
+                                      tensor_files.get((case.id, target))))
     results.write(out / "results.jsonl", records)
-    if not args.no_report:
+    meta = results.run_meta(args.targets, session.tf_version)
+    results.write_meta(out / "results.jsonl", meta)
+    if not args.no_report:     # from the file, as `tfconform report` would: the same report
         from harness.report import render
-        render(records, out)
+        render(results.read([out / "results.jsonl"])[0], out, meta=[meta])
     return _summarise(records, out, args.no_report)
 
 
@@ -145,14 +164,25 @@ def cmd_report(args) -> int:
         print(problem, file=sys.stderr)
     if problems:
         return 2
-    render(records, Path(args.output))
-    print(f"report: {Path(args.output) / 'index.html'} ({len(records)} results)")
+    paths = [Path(p) for p in args.results]
+    index = render(records, Path(args.output), meta=results.read_meta(paths))
+    print(f"report: {index} ({len(records)} results from {len(paths)} file(s))")
+    if args.screenshots:
+        from harness.browser import screenshots
+        for shot in screenshots(index):
+            print(f"screenshot: {shot}")
     return 0
+
+
+def cmd_sweep(args) -> int:
+    from harness.sweep import cmd_sweep as sweep
+    return sweep(args)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return {"run": cmd_run, "check": cmd_check, "report": cmd_report}[args.command](args)
+    return {"run": cmd_run, "check": cmd_check, "report": cmd_report,
+            "sweep": cmd_sweep}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ from harness.model import ALL_TARGETS
 
 _SESSION = pytest.StashKey["object"]()
 _RECORDS = pytest.StashKey[list]()
+_STORE = pytest.StashKey["object"]()
+_REPORT = pytest.StashKey[Path]()
 
 
 def pytest_addoption(parser):
@@ -27,10 +29,18 @@ def pytest_addoption(parser):
                     help="refuse cases whose tensors need more")
     group.addoption("--tfconform-results", default=None, metavar="PATH",
                     help="also write results.jsonl there (xdist workers add their id)")
+    group.addoption("--tfconform-report", default=None, metavar="DIR",
+                    help="write results, tensors and the HTML report to DIR (merged across xdist workers)")
 
 
 def pytest_configure(config):
     config.stash[_RECORDS] = []
+    report = config.getoption("tfconform_report", None)
+    if report and not hasattr(config, "workerinput"):
+        # The controller (or a run without xdist) starts from a clean folder, before any worker
+        # writes into it: a stale results.gw3.jsonl of an earlier `-n 4` must not be merged.
+        from harness.report import clear_results
+        clear_results(Path(report))
     config.addinivalue_line("markers", "tfconform: a conformance case (case x target)")
 
 
@@ -91,10 +101,16 @@ class CaseItem(pytest.Item):
     def runtest(self):
         session = _session(self.config)
         verdict, ref, tf = session.run(self.case, self.target)
-        if self.config.getoption("tfconform_results"):
+        store_root = _store_root(self.config)
+        if store_root is not None:
             from harness import results
+            from harness.tensorstore import TensorStore, store_result
+            if _STORE not in self.config.stash:
+                self.config.stash[_STORE] = TensorStore(store_root)
+            files = store_result(self.config.stash[_STORE], session, self.case, self.target,
+                                 verdict, ref, tf)
             self.config.stash[_RECORDS].append(
-                results.record(self.case, self.target, verdict, ref, tf, session.tf_version))
+                results.record(self.case, self.target, verdict, ref, tf, session.tf_version, files))
         if verdict.status == "skip":
             pytest.skip(verdict.message)
         if verdict.status == "xfail":
@@ -112,16 +128,55 @@ class CaseItem(pytest.Item):
         return self.path, self.case.line - 1, f"{self.case.id} @ {self.target}"
 
 
+def _store_root(config) -> Path | None:
+    """Where tensor files go: the report folder, else next to --tfconform-results, else nowhere."""
+    report = config.getoption("tfconform_report", None)
+    if report:
+        return Path(report)
+    path = config.getoption("tfconform_results", None)
+    return Path(path).parent if path else None
+
+
+def _worker_path(path: Path) -> Path:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return path.with_name(f"{path.stem}.{worker}{path.suffix}") if worker else path
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    """Each process writes its own results (an xdist worker does so before it reports itself
+    finished); then the controller, after xdist has stopped the workers (trylast), merges them
+    into one report."""
+    config = session.config
+    records = sorted(config.stash.get(_RECORDS, []), key=lambda r: (r["id"], r["target"]))
+    report = config.getoption("tfconform_report", None)
+    path = config.getoption("tfconform_results", None)
+    if records:
+        from harness import results
+        root = _store_root(config)
+        runner = config.stash.get(_SESSION, None)
+        meta = results.run_meta(sorted({r["target"] for r in records}),
+                                getattr(runner, "tf_version", None))
+        for out in ([Path(report) / "results.jsonl"] if report else []) + ([Path(path)] if path else []):
+            out = _worker_path(out)
+            results.write(out, results.rebase(records, root, out.parent))
+            results.write_meta(out, meta)
+    if report and not hasattr(config, "workerinput"):
+        from harness import results
+        from harness.report import render
+        files = sorted(Path(report).glob("results*.jsonl"))
+        merged, problems = results.read(files)
+        if merged and not problems:
+            config.stash[_REPORT] = render(merged, Path(report), meta=results.read_meta(files))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    index = config.stash.get(_REPORT, None)
+    if index is not None:
+        terminalreporter.write_line(f"tfconform report: {index}")
+
+
 def pytest_unconfigure(config):
     session = config.stash.get(_SESSION, None)
     if session is not None:
         session.close()
-    path = config.getoption("tfconform_results", None)
-    records = config.stash.get(_RECORDS, [])
-    if path and records:
-        from harness import results
-        worker = os.environ.get("PYTEST_XDIST_WORKER")
-        target = Path(path)
-        if worker:
-            target = target.with_name(f"{target.stem}.{worker}{target.suffix}")
-        results.write(target, sorted(records, key=lambda r: (r["id"], r["target"])))

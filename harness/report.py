@@ -1,19 +1,35 @@
-"""The HTML report, rendered from results records alone (no TensorFlow, no rerun).
+"""The HTML report, rendered from results records and their stored tensors alone (no TensorFlow,
+no rerun): an index (totals, an op x target grid, a filterable list, run settings, known
+deviations) and a page per case (its source and YAML, its tensors as heatmap grids, what each
+target did side by side, a tf.nn snippet).
 
-Records from several files (shards, xdist workers) merge by (id, target): the last one read wins,
-so a rerun shard can replace an earlier one. Everything shown is escaped by Jinja2's autoescape.
+Records from several files (CI shards, xdist workers, TensorFlow versions) merge by
+(id, target, TensorFlow version): the last one read wins, so a rerun shard replaces an earlier
+one, and two TensorFlow versions show side by side. Everything shown is escaped by Jinja2's
+autoescape; data for the page scripts goes through |tojson into <script type="application/json">.
+The pages need no network: style.css and report.js are copied next to index.html.
 """
 from __future__ import annotations
 
 import hashlib
+import math
+import os
 import shutil
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
+import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
+
+from harness import tensorstore
 
 STATUSES = ("fail", "xpass", "xfail", "pass", "skip")
 _ORDER = {s: i for i, s in enumerate(STATUSES)}
+MESSAGE_LIMIT = 240       # characters of a message in the index (the case page has all of it)
+NOSCRIPT_ROWS = 1000      # rows of the index's static fallback table
+PARALLEL_CASES = 300      # from this many case pages on, render them in a process per core
+ASSETS = ("style.css", "report.js")
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 def page_name(case_id: str) -> str:
@@ -37,43 +53,290 @@ def describe(outcome: dict | None) -> str:
     return text
 
 
+def clear_results(folder: Path) -> None:
+    """Remove what an earlier run wrote into a report folder: results files, their sidecars and
+    tensors (the HTML is replaced when the report is rendered)."""
+    folder = Path(folder)
+    for pattern in ("results*.jsonl", "results*.meta.json", f"{tensorstore.FOLDER}/*.npz"):
+        for path in folder.glob(pattern):
+            path.unlink(missing_ok=True)
+
+
 def merge(records: list[dict]) -> list[dict]:
     merged = {}
     for rec in records:
-        merged[(rec["id"], rec["target"])] = rec
+        merged[(rec["id"], rec["target"], rec.get("tf_version"))] = rec
     return list(merged.values())
 
 
-def render(records: list[dict], out: Path) -> Path:
-    out = Path(out)
-    records = merge(records)
-    env = Environment(loader=PackageLoader("harness", "templates"),
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("harness", "templates"), trim_blocks=True,
+                      lstrip_blocks=True,
                       autoescape=select_autoescape(default=True, default_for_string=True))
     env.globals["outcome"] = describe
+    env.filters["num"] = _num
+    return env
+
+
+def _num(value, digits: int = 3) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return f"{value:.{digits}g}"
+
+
+# -- tensors as grid data for the page script -------------------------------------------------------
+def _values(array: np.ndarray, digits: int = 7) -> list:
+    """Flat values for JSON: 7 significant digits (enough to read, a third of repr's bytes),
+    integers without '.0', non-finite as the strings JavaScript's Number() parses."""
+    a = np.asarray(array)
+    if a.dtype.kind in "iub":
+        return a.ravel().tolist()
+    if a.dtype.kind == "c":
+        a = a.real
+    a = a.astype(np.float64).ravel()
+    if np.isfinite(a).all():           # the common cases, without a Python branch per element
+        if (a == np.round(a)).all() and (np.abs(a) < 1e15).all():
+            return a.astype(np.int64).tolist()
+        return list(map(float, map(f"{{:.{digits}g}}".format, a.tolist())))
+    out = []
+    for v in a.tolist():
+        if not math.isfinite(v):
+            out.append("NaN" if v != v else ("Infinity" if v > 0 else "-Infinity"))
+            continue
+        v = float(f"{v:.{digits}g}")
+        out.append(int(v) if v.is_integer() and abs(v) < 1e15 else v)
+    return out
+
+
+def _tensor_order(name: str):
+    """Data first, then filters, then biases: results files keep tensors sorted by name."""
+    layer, _, base = name.rpartition(":")        # chain cases: "<layer>:<argument>"
+    return layer, base in tensorstore.FILTER_NAMES, base == "bias", name
+
+
+def _figure(role, name, array, meta, fmt, panels) -> dict:
+    meta = meta or {}
+    rows, cols, axes = tensorstore.layout(name, array.ndim, fmt)
+    return {"role": role, "name": name, "dtype": meta.get("dtype", str(array.dtype)),
+            "shape": meta.get("shape", list(array.shape)), "stored": list(array.shape),
+            "origin": meta.get("origin", [0] * array.ndim), "stats": meta.get("stats"),
+            "rows": rows, "cols": cols, "axes": axes, "panels": panels}
+
+
+def _load(rec: dict, rel: str, base: Path, cache: dict):
+    root = Path(rec["_file"]).parent if rec.get("_file") else base
+    path = os.path.normpath(root / rel)     # not resolve(): a syscall per path component
+    if path not in cache:
+        try:
+            cache[path] = tensorstore.load(path)
+        except (OSError, ValueError, KeyError):     # missing or broken: the page shows no grids
+            cache[path] = ({}, {})
+    return cache[path]
+
+
+def figures(recs: list[dict], base: Path, cache: dict | None = None) -> list[dict]:
+    """Inputs once per case; per output, one figure holding the reference, each distinct
+    TensorFlow result and its |TF - reference| (targets with identical results share panels)."""
+    cache = {} if cache is None else cache
+    fmt = (recs[0].get("args") or {}).get("data_format")
+    figs = []
+    rel = next((f["inputs"] for f in (r.get("tensor_files") or {} for r in recs) if f.get("inputs")), None)
+    if rel:
+        arrays, meta = _load(recs[0], rel, base, cache)
+        for name in sorted(arrays, key=_tensor_order):
+            a = arrays[name]
+            figs.append(_figure("input", name, a, meta.get(name), fmt,
+                                [{"label": name, "kind": "value", "v": _values(a)}]))
+    groups: dict[tuple, dict] = {}
+    for rec in recs:
+        rel = (rec.get("tensor_files") or {}).get("outputs")
+        if not rel:
+            continue
+        arrays, meta = _load(rec, rel, base, cache)
+        names = list(dict.fromkeys(k.split(".", 1)[1] for k in arrays))
+        for name in names:
+            r, t, tol = (arrays.get(f"{p}.{name}") for p in ("ref", "tf", "tol"))
+            if r is not None:
+                m = meta.get(f"ref.{name}", {})
+                key = (name, r.shape, tuple(m.get("origin", ())))
+                if key not in groups:
+                    groups[key] = _figure("output", name, r, m, fmt,
+                                          [{"label": "reference", "kind": "value", "v": _values(r)}])
+                if t is not None and t.shape == r.shape:
+                    _add_tf(groups[key], rec, t, r, tol, name)
+                    continue
+            if t is not None:       # no reference to compare with, or a shape of its own
+                m = meta.get(f"tf.{name}", {})
+                key = (name, "tf-only", t.shape, tuple(m.get("origin", ())))
+                if key not in groups:
+                    groups[key] = _figure("output", name, t, m, fmt, [])
+                _add_tf(groups[key], rec, t, None, None, name)
+    for fig in groups.values():
+        for panel in fig["panels"]:
+            panel.pop("digest", None)       # only for merging identical results above
+    return figs + list(groups.values())
+
+
+def _add_tf(fig: dict, rec: dict, t: np.ndarray, r, tol, name: str) -> None:
+    digest = hashlib.sha1(t.tobytes() + str(t.dtype).encode()).hexdigest()
+    label = rec["_col"]
+    for panel in fig["panels"]:
+        if panel.get("digest") == digest:
+            panel["targets"].append(label)
+            return
+    fig["panels"].append({"label": "TensorFlow", "kind": "value", "digest": digest,
+                          "targets": [label], "v": _values(t)})
+    if r is None:
+        return
+    err = tensorstore.abs_err(r, t)
+    if tol is None:       # no per-element tolerance stored: the record's largest one
+        tol = ((rec.get("details") or {}).get(name) or {}).get("max_tolerance") or 0.0
+    limit = np.broadcast_to(np.asarray(tol, dtype=np.float64), err.shape)
+    bad = np.flatnonzero(err > limit)
+    fig["panels"].append({"label": "|TF − reference|", "kind": "diff", "digest": digest,
+                          "targets": fig["panels"][-1]["targets"], "v": _values(err, 3),
+                          "bad": bad.tolist(), "tol": float(limit.max()) if limit.size else 0.0})
+
+
+# -- a case page --------------------------------------------------------------------------------------
+def _expected(case: dict, target: str):
+    """The case's expectation for one target (expect may be keyed by target patterns)."""
+    from harness.model import is_target_pattern, target_matches
+    expect = case.get("expect")
+    if not isinstance(expect, dict) or not expect:
+        return None
+    if all(not is_target_pattern(k) for k in expect):
+        return expect
+    return next((v for k, v in expect.items() if is_target_pattern(k) and target_matches(k, target)), None)
+
+
+def case_context(recs: list[dict], base: Path, cache: dict | None = None) -> dict:
+    case = recs[0]
+    expect_rows = []        # one cell per run of targets with the same expectation
+    for r in recs:
+        e = _expected(case, r["target"])
+        if expect_rows and expect_rows[-1]["expect"] == e:
+            expect_rows[-1]["span"] += 1
+        else:
+            expect_rows.append({"expect": e, "span": 1})
+    expects_error = any(isinstance(e["expect"], dict) and e["expect"].get("error") for e in expect_rows)
+    specs = case.get("tensors") or {}
+    tensors = [(name, specs[name]) for name in sorted(specs, key=_tensor_order)]
+    return {"case": case, "results": recs, "figures": figures(recs, base, cache), "tensors": tensors,
+            "expects_error": expects_error, "expect_rows": expect_rows,
+            "outcomes": [("reference", case.get("reference"))] + [(r["_col"], r.get("tf")) for r in recs]}
+
+
+def _render_cases(env: Environment, out: Path, base: Path, items: list) -> None:
+    template, cache = env.get_template("case.html"), {}
+    for case_id, recs in items:
+        html = template.render(root="../", **case_context(recs, base, cache))
+        (out / page_name(case_id)).write_text(html, encoding="utf-8")
+        cache.clear()
+
+
+_JOBS: dict = {}      # what forked page renderers inherit (no pickling of thousands of records)
+
+
+def _render_chunk(bounds: tuple[int, int]) -> int:
+    start, stop = bounds
+    _render_cases(_env(), _JOBS["out"], _JOBS["base"], _JOBS["items"][start:stop])
+    return stop - start
+
+
+def _render_all_cases(env, out: Path, base: Path, items: list) -> None:
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if len(items) < PARALLEL_CASES or cpus < 2 or not hasattr(os, "fork"):
+        _render_cases(env, out, base, items)
+        return
+    import multiprocessing
+    _JOBS.update(out=out, base=base, items=items)
+    step = max(1, len(items) // (cpus * 4))
+    chunks = [(i, min(len(items), i + step)) for i in range(0, len(items), step)]
+    try:
+        with multiprocessing.get_context("fork").Pool(cpus) as pool:
+            pool.map(_render_chunk, chunks)
+    finally:
+        _JOBS.clear()
+
+
+# -- the index ------------------------------------------------------------------------------------------
+def _index_context(records: list[dict], by_case: dict, cols: list[str], meta: list[dict]) -> dict:
+    totals = Counter(r["status"] for r in records)
+    ops = sorted({r.get("op") or "?" for r in records})
+    kinds = sorted({r.get("kind") for r in records if r.get("kind")})
+    case_ids = sorted(by_case)
+    case_index = {c: i for i, c in enumerate(case_ids)}
+    rows = sorted(records, key=lambda r: (_ORDER.get(r["status"], 9), r["id"], r["_col"]))
+    data = {
+        "statuses": list(STATUSES), "cols": cols, "ops": ops, "kinds": kinds,
+        "cases": [[c, page_name(c), ops.index(by_case[c][0].get("op") or "?")] for c in case_ids],
+        # [case, target column, status, kind or -1, message, max |err|]: compact for 10,000 rows
+        "rows": [[case_index[r["id"]], cols.index(r["_col"]), _ORDER.get(r["status"], len(STATUSES)),
+                  kinds.index(r["kind"]) if r.get("kind") in kinds else -1,
+                  (r.get("message") or "")[:MESSAGE_LIMIT],
+                  r["max_abs_err"] if isinstance(r.get("max_abs_err"), (int, float)) else None]
+                 for r in rows],
+    }
+    grid = {op: {col: Counter() for col in cols} for op in ops}
+    kind_counts: dict = defaultdict(Counter)
+    for r in records:
+        grid[r.get("op") or "?"][r["_col"]][r["status"]] += 1
+        if r.get("kind"):
+            kind_counts[r["kind"]][r["status"]] += 1
+    known: dict[tuple, dict] = {}
+    for case_id in case_ids:
+        for k in by_case[case_id][0].get("known") or []:
+            key = (k.get("reason"), k.get("tf"), k.get("link"), tuple(k.get("targets") or ()))
+            entry = known.setdefault(key, {**k, "cases": [], "statuses": Counter()})
+            entry["cases"].append({"id": case_id, "page": page_name(case_id)})
+            for r in by_case[case_id]:
+                if r["status"] in ("xfail", "xpass"):
+                    entry["statuses"][r["status"]] += 1
+    tf_versions = sorted({r.get("tf_version") or "unknown" for r in records})
+    variants: dict[str, set] = defaultdict(set)     # variant -> its settings, in every run merged
+    for m in meta:
+        for variant, env in (m.get("variants") or {}).items() if isinstance(m, dict) else ():
+            variants[variant].add(" ".join(f"{k}={v}" for k, v in sorted(env.items())) or "(defaults)")
+    return {"root": "", "data": data, "totals": totals, "statuses": STATUSES, "n": len(records),
+            "n_cases": len(by_case), "cols": cols, "ops": ops, "grid": grid,
+            "kinds": sorted(kind_counts.items()), "known": list(known.values()),
+            "tf_versions": tf_versions, "meta": meta,
+            "variants": [(v, sorted(s)) for v, s in sorted(variants.items())],
+            "noscript": rows[:NOSCRIPT_ROWS],
+            "unexpected": totals.get("fail", 0) + totals.get("xpass", 0)}
+
+
+def render(records: list[dict], out: Path, meta: list[dict] | None = None,
+           base: Path | None = None) -> Path:
+    """Writes out/index.html, out/cases/*.html and the assets; returns the index's path.
+    `base`: where tensor_files of records not read from a file (no `_file`) are relative to."""
+    out = Path(out)
+    base = Path(base) if base is not None else out
+    records = [dict(r) for r in merge(records)]
+    several_tf = len({r.get("tf_version") for r in records}) > 1
+    for rec in records:       # the column a result shows in: its target, and TF version if several
+        rec["_col"] = rec["target"] + (f" · TF {rec.get('tf_version') or '?'}" if several_tf else "")
+        rec["_page"] = page_name(rec["id"])
+    cols = sorted({r["_col"] for r in records})
+    env = _env()
     (out / "cases").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(Path(__file__).parent / "templates" / "style.css", out / "style.css")
+    for asset in ASSETS:
+        shutil.copyfile(TEMPLATES / asset, out / asset)
 
     by_case: dict[str, list[dict]] = {}
     for rec in records:
         by_case.setdefault(rec["id"], []).append(rec)
-    case_tpl = env.get_template("case.html")
-    for case_id, recs in by_case.items():
-        recs.sort(key=lambda r: r["target"])
-        first = recs[0]
-        (out / page_name(case_id)).write_text(case_tpl.render(
-            root="../", case=first, results=recs), encoding="utf-8")
+    pages = {page_name(c) for c in by_case}
+    for old in (out / "cases").glob("*.html"):     # pages of cases no longer in the results
+        if f"cases/{old.name}" not in pages:
+            old.unlink()
+    for recs in by_case.values():
+        recs.sort(key=lambda r: r["_col"])
+    _render_all_cases(env, out, base, sorted(by_case.items()))
 
-    rows = sorted(records, key=lambda r: (_ORDER.get(r["status"], 9), r["id"], r["target"]))
-    for row in rows:
-        row["page"] = page_name(row["id"])
-    known = []
-    for case_id, recs in sorted(by_case.items()):
-        for k in recs[0].get("known") or []:
-            known.append({**k, "id": case_id, "page": page_name(case_id)})
-    index = env.get_template("index.html").render(
-        root="", rows=rows, records=records, totals=Counter(r["status"] for r in records),
-        statuses=STATUSES, n_cases=len(by_case), known=known,
-        targets=sorted({r["target"] for r in records}),
-        tf_versions=sorted({r.get("tf_version") or "unknown" for r in records}))
+    index = env.get_template("index.html").render(**_index_context(records, by_case, cols, meta or []))
     (out / "index.html").write_text(index, encoding="utf-8")
     return out / "index.html"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 from harness.model import Case, Outcome, Verdict
@@ -33,7 +34,8 @@ def _outcome(outcome: Outcome) -> dict:
 
 
 def record(case: Case, target: str, verdict: Verdict, ref: Outcome, tf: Outcome | None,
-           tf_version: str | None) -> dict:
+           tf_version: str | None, tensor_files: dict | None = None) -> dict:
+    """tensor_files: what harness.tensorstore wrote for this record, relative to the results file."""
     return _clean({
         "id": case.id, "name": case.name, "path": case.path, "line": case.line, "op": case.op,
         "target": target, "status": verdict.status, "kind": verdict.kind,
@@ -48,6 +50,7 @@ def record(case: Case, target: str, verdict: Verdict, ref: Outcome, tf: Outcome 
         "snippet": verdict.snippet,
         "known": [{"targets": list(k.targets), "tf": k.tf, "kind": k.kind, "reason": k.reason,
                    "link": k.link} for k in case.known],
+        "tensor_files": tensor_files or {},
     })
 
 
@@ -55,6 +58,7 @@ def write(path: Path, records: list[dict]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         for rec in records:
+            rec = {k: v for k, v in rec.items() if not k.startswith("_")}
             f.write(json.dumps(rec, sort_keys=True, ensure_ascii=False) + "\n")
 
 
@@ -78,5 +82,80 @@ def read(paths: list[Path]) -> tuple[list[dict], list[str]]:
             if not isinstance(rec, dict) or not {"id", "target", "status"} <= rec.keys():
                 problems.append(f"{path}:{number}: not a tfconform result (needs id, target, status)")
                 continue
+            rec["_file"] = str(path)    # where its tensor_files are relative to; never written back
             records.append(rec)
     return records, problems
+
+
+def rebase(records: list[dict], root: Path | None, folder: Path) -> list[dict]:
+    """Records whose tensor_files (relative to `root`) are rewritten relative to `folder`, for a
+    results file written somewhere other than where the tensors are."""
+    if root is None or Path(root).resolve() == Path(folder).resolve():
+        return records
+    out = []
+    for rec in records:
+        files = {k: os.path.relpath(Path(root) / v, folder).replace(os.sep, "/")
+                 for k, v in (rec.get("tensor_files") or {}).items()}
+        out.append({**rec, "tensor_files": files})
+    return out
+
+
+def meta_path(results_path: Path) -> Path:
+    """The run's sidecar: results.jsonl -> results.meta.json, results.gw0.jsonl -> results.gw0.meta.json."""
+    results_path = Path(results_path)
+    return results_path.with_name(results_path.stem + ".meta.json")
+
+
+# Environment variables that change what TensorFlow computes or how (not every TF_* name is TF's).
+_SETTINGS = ("TF_ENABLE_", "TF_NUM_", "TF_CPP_", "TF_XLA_", "TF_DETERMINISTIC", "TF_INTRA_", "TF_INTER_",
+             "XLA_FLAGS", "OMP_", "ONEDNN_", "DNNL_", "MKL", "KMP_")
+
+
+def run_meta(targets, tf_version: str | None) -> dict:
+    """What the report shows about the run: machine-specific, hence a sidecar and not part of the
+    deterministic results.jsonl."""
+    import platform
+    variants = {}
+    for target in targets:
+        variant = target.partition("/")[2]
+        try:
+            from harness.pool import Worker
+            env = Worker(target)._env()
+            variants[variant] = {k: v for k, v in sorted(env.items()) if k.startswith(_SETTINGS)}
+        except Exception:           # the pool changed: still say which variants ran
+            variants.setdefault(variant, {})
+    return {"tf_version": tf_version, "python": platform.python_version(),
+            "platform": platform.platform(), "cpu": _cpu_model(), "targets": list(targets),
+            "variants": variants}
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+    return platform.processor() or platform.machine()
+
+
+def write_meta(results_path: Path, meta: dict) -> None:
+    path = meta_path(results_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(meta, sort_keys=True, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def read_meta(results_paths) -> list[dict]:
+    """Every distinct run description next to these results files (missing or broken: skipped)."""
+    seen, out = set(), []
+    for path in results_paths:
+        try:
+            meta = json.loads(meta_path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        key = json.dumps(meta, sort_keys=True)
+        if isinstance(meta, dict) and key not in seen:
+            seen.add(key)
+            out.append(meta)
+    return out

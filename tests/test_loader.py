@@ -49,7 +49,7 @@ BROKEN = """
         input: {shape: [1, 2, 2, 1], range: 1}
         ksize: 1
       - id: unknown_op
-        op: conv3d
+        op: conv4d
       - id: typo
         inoput: [[[[1]]]]
         ksize: 1
@@ -89,8 +89,8 @@ def test_every_problem_of_a_broken_file_at_its_line(cases_dir):
     kinds = ", ".join(json.loads(loader.SCHEMA.read_text())["$defs"]["known"]["properties"]
                       ["kind"]["enum"])
     assert problems == [
-        f"cases/bad.yaml:11: case 'unknown_op': unknown op 'conv3d' (known: {', '.join(sorted(OPS))})"
-        "; did you mean 'conv2d'?",
+        f"cases/bad.yaml:11: case 'unknown_op': unknown op 'conv4d' (known: {', '.join(sorted(OPS))})"
+        "; did you mean 'conv3d'?",
         "cases/bad.yaml:12: case 'typo': missing required argument 'input' for max_pool2d",
         "cases/bad.yaml:13: case 'typo': unknown argument 'inoput' for max_pool2d (tensors: input; "
         "arguments: ksize, strides, padding, data_format); did you mean 'input'?",

@@ -1,0 +1,263 @@
+"""The tensors a report draws, stored next to results.jsonl so the report never reruns anything.
+
+Layout: `<results dir>/tensors/<digest>.npz`, content-addressed (the digest is the sha256 of the
+file's bytes), so the four targets of a case that all returned the same output share one file,
+and xdist workers writing into the same folder never conflict. A record points at its files with
+paths relative to its results file: `"tensor_files": {"inputs": "tensors/ab.npz", "outputs": ...}`.
+
+- inputs file (one per case): the case's tensor arguments, by name.
+- outputs file (one per case x target): `ref.<output>`, `tf.<output>` and `tol.<output>` (the
+  per-element tolerance the verdict used), cropped alike so they line up cell by cell.
+
+Bounded: a tensor of more than LIMIT elements is not stored whole. It is summarised (full shape,
+min/max/mean/std, NaN and Inf counts) and cropped to a window of at most SIDE x SIDE cells over
+its two grid axes and SLICES slices over the others, centred on the largest |TF - reference|
+(inputs: the top-left corner). Every file holds a `__meta__` JSON string describing each array:
+full shape, crop origin, original dtype, statistics.
+
+Files are written deterministically (fixed zip timestamps) and read with allow_pickle=False.
+Nothing here imports TensorFlow.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import threading
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+LIMIT = 4096        # elements stored whole
+SIDE = 16           # grid rows/cols kept of a larger tensor
+SLICES = 16         # 2-D slices kept of a larger tensor
+FOLDER = "tensors"
+FILTER_NAMES = ("filters", "filter", "kernel")
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+# -- how a tensor is drawn: which axes are a grid's rows and columns -----------------------------
+def layout(name: str, ndim: int, data_format: str | None) -> tuple[int | None, int | None, list[str]]:
+    """(row axis, column axis, axis names) for drawing an N-d tensor as 2-D grids, one grid per
+    combination of the other axes: NHWC/NCHW data -> an H x W grid per (batch, channel), like the
+    posts' figures; filters [h, w, in, out] -> an h x w grid per (in, out). With one spatial axis
+    (NWC, [w, in, out]) a grid holds a channel per row, so a sequence reads left to right."""
+    # chain cases key tensors "<layer>:<argument>"; gradients are named after their argument
+    name = name.rsplit(":", 1)[-1].removeprefix("grad_")
+    if ndim == 0:
+        return None, None, []
+    if ndim == 1:
+        return None, 0, ["c" if name == "bias" else "i"]
+    if ndim == 2:
+        return 0, 1, ["n", "c"] if name in ("value", "input", "output") else ["i", "j"]
+    spatial_names = {1: ["w"], 2: ["h", "w"], 3: ["d", "h", "w"]}.get(ndim - 2) or [
+        f"s{i}" for i in range(ndim - 2)]
+    if name in FILTER_NAMES:
+        names = spatial_names + ["in", "out"]
+        spatial, channel = list(range(ndim - 2)), ndim - 2
+    elif (data_format or "").upper().startswith("NC"):
+        names = ["n", "c"] + spatial_names
+        spatial, channel = list(range(2, ndim)), 1
+    else:
+        names = ["n"] + spatial_names + ["c"]
+        spatial, channel = list(range(1, ndim - 1)), ndim - 1
+    if len(spatial) == 1:
+        return channel, spatial[0], names
+    return spatial[-2], spatial[-1], names
+
+
+def crop_box(shape, rows, cols, center) -> list[tuple[int, int]]:
+    """(start, length) per axis: SIDE along the grid axes, SLICES slices over the others (the last
+    axes, usually channels, get the budget first), each window centred on `center` and clamped."""
+    box: list[tuple[int, int] | None] = [None] * len(shape)
+    budget = SLICES
+    for axis in reversed(range(len(shape))):
+        n = shape[axis]
+        if axis in (rows, cols):
+            length = min(n, SIDE)
+        else:
+            length = max(1, min(n, budget))
+            budget = max(1, budget // length)
+        start = min(max(0, int(center[axis]) - length // 2), max(0, n - length))
+        box[axis] = (start, length)
+    return box
+
+
+def _slices(box):
+    return tuple(slice(s, s + n) for s, n in box)
+
+
+# -- statistics and comparison ---------------------------------------------------------------------
+def stats(array: np.ndarray) -> dict:
+    a = _plain(array).astype(np.float64) if array.dtype.kind != "c" else np.abs(array)
+    finite = a[np.isfinite(a)]
+    out = {"nan": int(np.isnan(a).sum()), "inf": int(np.isinf(a).sum())}
+    if finite.size:
+        out.update(min=float(finite.min()), max=float(finite.max()), mean=float(finite.mean()),
+                   std=float(finite.std()))
+    return out
+
+
+def abs_err(ref: np.ndarray, got: np.ndarray) -> np.ndarray:
+    """|got - ref| with harness.compare's conventions: equal NaNs/Infs are 0, a NaN against a
+    number is +Inf (always beyond tolerance)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        kinds = (np.asarray(ref).dtype.kind, np.asarray(got).dtype.kind)
+        wide = np.complex128 if "c" in kinds else np.float64
+        r, g = _plain(ref).astype(wide), _plain(got).astype(wide)
+        err = np.abs(g - r)
+        same = (np.isnan(r) & np.isnan(g)) | (np.isinf(r) & (r == g))
+        err = np.where(same, 0.0, err)
+        return np.where(np.isnan(err), np.inf, err)
+
+
+def _plain(array: np.ndarray) -> np.ndarray:
+    """An array numpy can save and load without pickles: bfloat16 and other extension dtypes
+    become float32 (exact), booleans uint8."""
+    array = np.asarray(array)
+    if array.dtype.kind == "b":
+        return array.astype(np.uint8)
+    if array.dtype.kind not in "iufc":       # ml_dtypes' bfloat16 and float8s are kind "V"
+        return array.astype(np.float32)
+    return array
+
+
+# -- files ------------------------------------------------------------------------------------------
+def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """An .npz with fixed timestamps, so the same arrays give the same bytes (np.savez stamps the
+    current time into every member)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(arrays):
+            member = io.BytesIO()
+            np.lib.format.write_array(member, np.asarray(arrays[name], order="C"), allow_pickle=False)
+            info = zipfile.ZipInfo(name + ".npy", date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, member.getvalue())
+    return buf.getvalue()
+
+
+def load(path: Path) -> tuple[dict[str, np.ndarray], dict]:
+    """(arrays, meta) of one stored file; never unpickles."""
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    meta = json.loads(str(arrays.pop("__meta__", np.array("{}")).ravel()[0]))
+    return arrays, meta
+
+
+def bound(arrays: dict[str, np.ndarray], rows, cols, center=None) -> tuple[dict, dict]:
+    """Crop every array (all of one shape) to the same window if they are larger than LIMIT."""
+    first = next(iter(arrays.values()))
+    shape = first.shape
+    meta, out = {}, {}
+    box = None
+    if first.size > LIMIT:
+        box = crop_box(shape, rows, cols, center if center is not None else [0] * len(shape))
+    for key, array in arrays.items():
+        plain = _plain(array)
+        info = {"shape": list(shape), "dtype": str(array.dtype), "origin": [0] * len(shape)}
+        if box is not None:
+            info.update(origin=[s for s, _ in box], stats=stats(array))
+            plain = plain[_slices(box)]
+        out[key], meta[key] = plain, info
+    return out, meta
+
+
+class TensorStore:
+    """Writes the tensor files of one results folder; safe to call from several threads."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._lock = threading.Lock()
+        self._inputs: dict[str, str] = {}      # case id -> relative path, written once per case
+        self._written: set[str] = set()
+
+    def _write(self, arrays: dict, meta: dict) -> str:
+        data = npz_bytes({**arrays, "__meta__": np.array(json.dumps(meta, sort_keys=True))})
+        rel = f"{FOLDER}/{hashlib.sha256(data).hexdigest()[:24]}.npz"
+        with self._lock:
+            if rel in self._written:
+                return rel
+            self._written.add(rel)
+        path = self.root / rel
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)         # atomic: a concurrent writer of the same file is harmless
+        return rel
+
+    def clear(self) -> None:
+        """Forget a previous run's files (a rerun into the same folder must not accumulate them)."""
+        for path in (self.root / FOLDER).glob("*.npz"):
+            path.unlink(missing_ok=True)
+
+    def put(self, case, target: str, tensors: dict | None, ref, tf, scale=None) -> dict:
+        """Store what the pages of this (case, target) need; returns the record's tensor_files."""
+        files = {}
+        fmt = (case.args or {}).get("data_format")
+        if tensors:
+            with self._lock:
+                rel = self._inputs.get(case.id)
+            if rel is None:
+                arrays, meta = {}, {}
+                for name, value in tensors.items():
+                    rows, cols, _ = layout(name, np.ndim(value), fmt)
+                    a, m = bound({name: value}, rows, cols)
+                    arrays.update(a)
+                    meta.update(m)
+                rel = self._write(arrays, meta)
+                with self._lock:
+                    self._inputs[case.id] = rel
+            files["inputs"] = rel
+        ref_out = ref.outputs if ref is not None and ref.kind == "value" else {}
+        tf_out = tf.outputs if tf is not None and tf.kind == "value" else {}
+        arrays, meta = {}, {}
+        for name in list(ref_out) + [n for n in tf_out if n not in ref_out]:
+            r, t = ref_out.get(name), tf_out.get(name)
+            if r is not None and t is not None and r.shape == t.shape:
+                group = {f"ref.{name}": r, f"tf.{name}": t}
+                tol = _tolerance(case, name, t, scale)
+                if tol is not None:
+                    group[f"tol.{name}"] = np.broadcast_to(np.asarray(tol, np.float64), r.shape)
+                err = abs_err(r, t)
+                center = np.unravel_index(int(np.argmax(err)), err.shape) if err.size else None
+                rows, cols, _ = layout(name, r.ndim, fmt)
+                a, m = bound(group, rows, cols, center)
+                arrays.update(a)
+                meta.update(m)
+                continue
+            for key, value in ((f"ref.{name}", r), (f"tf.{name}", t)):
+                if value is not None:
+                    rows, cols, _ = layout(name, np.ndim(value), fmt)
+                    a, m = bound({key: value}, rows, cols)
+                    arrays.update(a)
+                    meta.update(m)
+        if arrays:
+            files["outputs"] = self._write(arrays, meta)
+        return files
+
+
+def _tolerance(case, name: str, got: np.ndarray, scale):
+    """The per-element tolerance the verdict used (harness.judge's model); None if unavailable,
+    the report then falls back to the scalar max_tolerance of the record."""
+    try:
+        from harness.judge import _tolerance as tolerance
+        tol = tolerance(case, name, str(got.dtype), scale)
+        return np.zeros(()) if tol is None else tol
+    except Exception:      # judge changed shape, or an op without a tolerance model: degrade
+        return None
+
+
+def store_result(store: TensorStore | None, session, case, target: str, verdict, ref, tf) -> dict:
+    """tensor_files for one (case, target) result of a runner.Session; {} when there is nothing to
+    draw. Pictures never cost a result: any failure here only leaves the page without grids."""
+    if store is None or case.skip or verdict.kind == "harness-error":
+        return {}
+    try:
+        tensors, _, scale = session.reference(case)[:3]   # (tensors, outcome, scale, ...)
+        return store.put(case, target, tensors, ref, tf, scale)
+    except Exception:
+        return {}
