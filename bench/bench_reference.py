@@ -1,23 +1,47 @@
 """Time the numpy reference against tf.nn (float32, eager) on typical shapes, side by side in one run.
 
-    python bench/bench_reference.py [--reps N] [--quick]
+    python bench/bench_reference.py [--reps N] [--quick] [--keep-env]
 
 Prints, per shape, the best-of-N time of each, their ratio, the reference's peak traced temporary
-memory (tracemalloc sees numpy's allocations), and the median ratio. The reference computes in
-float64 on one process, so a ratio of a few is expected; TensorFlow is imported only here.
+memory (tracemalloc sees numpy's allocations), the median ratio, and the BLAS kernel numpy ran.
+The reference computes in float64 on one process, so a ratio of a few is expected; TensorFlow is
+imported only here.
+
+This workplace sets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for older OpenBLAS builds; they pin a
+current numpy's OpenBLAS to a slower kernel (Haswell instead of SkylakeX here). To benchmark against
+a current numpy the script re-executes itself once with both removed, for this command only (tests
+and CI keep them); --keep-env measures with them.
 """
+import os
+import sys
+
+OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+if "--keep-env" not in sys.argv and not os.environ.get("_BENCH_REEXEC") and any(v in os.environ for v in OVERRIDES):
+    env = {k: v for k, v in os.environ.items() if k not in OVERRIDES}
+    env["_BENCH_REEXEC"] = "1"
+    os.execve(sys.executable, [sys.executable, *sys.argv], env)  # before numpy loads OpenBLAS
+
 import argparse
 import functools
-import os
 import statistics
-import sys
 import time
 import tracemalloc
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-import reference  # noqa: E402
+import reference
+
+
+def blas_kernel():
+    """The BLAS numpy runs and the kernel it picked (threadpoolctl, if installed)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown (threadpoolctl not installed)"
+    blas = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    return ", ".join(f"{i.get('internal_api')} {i.get('version')} kernel {i.get('architecture')} "
+                     f"threads {i.get('num_threads')}" for i in blas) or "none found"
 
 
 def cases(quick):
@@ -73,6 +97,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="smaller batches")
+    ap.add_argument("--keep-env", action="store_true", help="keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE")
     args = ap.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     # The reference is timed before TensorFlow is imported: in the harness it never shares a process
@@ -95,7 +120,8 @@ def main():
         print(f"{name:<72} {t_ref * 1e3:9.1f} {t_tf * 1e3:8.1f} {ratio:7.1f} {peak / 2**20:17.1f}")
     print(f"median ratio (reference float64 / tf.nn float32): {statistics.median(ratios):.1f}")
     print(f"TF {tf.__version__}, numpy {np.__version__}, TF_ENABLE_ONEDNN_OPTS={os.environ.get('TF_ENABLE_ONEDNN_OPTS', 'default')}, "
-          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}, cpus={os.cpu_count()}")
+          f"cpus={os.cpu_count()}; " + ", ".join(f"{v}={os.environ.get(v, 'unset')}" for v in OVERRIDES))
+    print(f"BLAS: {blas_kernel()}")
 
 
 if __name__ == "__main__":

@@ -129,6 +129,8 @@ def _receptive_field(case: Case, steps: list[Step], shapes: list[dict], outputs:
         if "max_pool" in op:
             op = "avg_pool"
             args = {k: v for k, v in args.items() if k in ("ksize", "strides", "padding", "data_format")}
+        elif op == "pool" and args.get("pooling_type") == "MAX":
+            args["pooling_type"] = "AVG"
         source = step.feed or OPS[step.op].tensors[0]
         ones = {n: np.ones(s) for n, s in shape.items()}
         mask = (np.asarray(vjp(op, ones, args, {"output": mask})[source]) != 0).astype(np.float64)
@@ -168,6 +170,11 @@ def reference_outcome(case: Case, tensors: dict):
     return Outcome("value", outputs=outputs, seconds=time.perf_counter() - start), scale, upstream
 
 
+def _max_pooling(step: Step) -> bool:
+    """Max pooling's gradient reaches one element per window: no receptive field to measure."""
+    return "max_pool" in step.op or step.op == "pool" and step.args.get("pooling_type") == "MAX"
+
+
 def tf_request(case: Case, tensors: dict, mode: str, ref: Outcome | None = None,
                upstream: np.ndarray | None = None) -> tuple[dict, dict]:
     steps = steps_of(case)
@@ -182,7 +189,6 @@ def tf_request(case: Case, tensors: dict, mode: str, ref: Outcome | None = None,
         arrays["upstream:output"], dtypes["upstream:output"] = to_wire(upstream)
         header["grad"] = [f"0:{n}" for n, k in steps[0].tensors.items()
                           if f"grad_{n}" in (ref.outputs if ref else {})]
-    if case.layers and ref is not None and ref.kind == "value" and \
-            not any("max_pool" in s.op for s in steps):
+    if case.layers and ref is not None and ref.kind == "value" and not any(_max_pooling(s) for s in steps):
         header["receptive_field"] = rf_axes(case, {k: list(v.shape) for k, v in ref.outputs.items()})
     return header, arrays

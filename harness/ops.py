@@ -7,25 +7,31 @@ up lazily by name so that listing cases imports neither TensorFlow nor the refer
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from math import prod
-from typing import Callable
 
 
 @dataclass(frozen=True)
 class OpSpec:
     name: str
     tensors: tuple[str, ...]             # tensor arguments, in tf.nn's positional order
-    args: tuple[str, ...]                # other keyword arguments tf.nn accepts
+    args: tuple[str, ...]                # other keyword arguments tf.nn accepts (all but `name`)
     required: tuple[str, ...]            # arguments a case must give
     outputs: tuple[str, ...] = ("output",)
-    # Products summed into one output element, from the tensor shapes and args (None: exact op).
+    # Products summed into one output element, from the tensor shapes and args (None, or 0 for
+    # one case: exact op).
     terms: Callable[[dict, dict], int] | None = None
     selftest: bool = False               # a deliberate crash/hang for the harness's own tests
+    # TF registers a gradient (float dtypes only; tf.GradientTape gives none for integers), which
+    # reference.grad.vjp computes for every tensor argument. Only the first output carries one
+    # (max_pool_with_argmax's argmax is an integer output).
+    grad: bool = True
 
 
 def _filter_terms(name: str, out_axis: int = -1) -> Callable[[dict, dict], int]:
-    """Products per output element of a convolution: the filter's size over its output channels."""
+    """Products per output element of a convolution: the filter's size over its output channels
+    (for a grouped convolution the filter holds in_channels / groups: still right)."""
     def terms(shapes: dict, args: dict) -> int:
         shape = shapes[name]
         return max(1, prod(shape) // max(1, shape[out_axis])) if shape else 1
@@ -37,27 +43,63 @@ def _window_terms(shapes: dict, args: dict) -> int:
     return max(1, prod(k) if isinstance(k, (list, tuple)) else k ** max(1, len(shapes["input"]) - 2))
 
 
+def _pool_terms(shapes: dict, args: dict) -> int:
+    """tf.nn.pool: AVG sums the window; MAX is exact (0)."""
+    return 0 if args.get("pooling_type") == "MAX" else max(1, prod(args.get("window_shape") or [1]))
+
+
+def _separable_terms(shapes: dict, args: dict) -> int:
+    """Depthwise taps (kh * kw) summed, rounded to the dtype once, then in_channels * multiplier
+    pointwise products summed: the two roundings add up to first order, so kh * kw + C * m + 1
+    bounds the error as gamma_(terms) times the magnitude sum |x| |dw| |pw|."""
+    dw, pw = shapes["depthwise_filter"], shapes["pointwise_filter"]
+    return prod(dw[:2]) + pw[2] + 1 if dw and pw else 1
+
+
 _CONV = ("strides", "padding", "data_format", "dilations")
+_CONV1D = ("stride", "padding", "data_format", "dilations")
+_TRANSPOSE = ("output_shape",) + _CONV
 _POOL = ("ksize", "strides", "padding", "data_format")
+_POOL_REQUIRED = ("input", "ksize", "strides", "padding")
 
 OPS: dict[str, OpSpec] = {op.name: op for op in (
+    OpSpec("conv1d", ("input", "filters"), _CONV1D, ("input", "filters", "stride", "padding"),
+           terms=_filter_terms("filters")),
     OpSpec("conv2d", ("input", "filters"), _CONV, ("input", "filters", "strides", "padding"),
+           terms=_filter_terms("filters")),
+    OpSpec("conv3d", ("input", "filters"), _CONV, ("input", "filters", "strides", "padding"),
+           terms=_filter_terms("filters")),
+    OpSpec("convolution", ("input", "filters"), _CONV, ("input", "filters"),
            terms=_filter_terms("filters")),
     OpSpec("atrous_conv2d", ("value", "filters"), ("rate", "padding"),
            ("value", "filters", "rate", "padding"), terms=_filter_terms("filters")),
-    # conv2d_transpose filters are [h, w, out_channels, in_channels]: sum over h, w, in_channels.
-    OpSpec("conv2d_transpose", ("input", "filters"), ("output_shape",) + _CONV,
-           ("input", "filters", "output_shape", "strides"), terms=_filter_terms("filters", -2)),
     OpSpec("depthwise_conv2d", ("input", "filter"), _CONV, ("input", "filter", "strides", "padding"),
            terms=lambda shapes, args: max(1, prod(shapes["filter"][:2]))),
-    OpSpec("max_pool2d", ("input",), _POOL, ("input", "ksize", "strides", "padding")),
-    OpSpec("max_pool", ("input",), _POOL, ("input", "ksize", "strides", "padding")),
-    OpSpec("avg_pool2d", ("input",), _POOL, ("input", "ksize", "strides", "padding"),
-           terms=_window_terms),
-    OpSpec("avg_pool", ("input",), _POOL, ("input", "ksize", "strides", "padding"),
-           terms=_window_terms),
+    OpSpec("separable_conv2d", ("input", "depthwise_filter", "pointwise_filter"), _CONV,
+           ("input", "depthwise_filter", "pointwise_filter", "strides", "padding"), terms=_separable_terms),
+    # Transposed convolutions' filters are [*k, out_channels, in_channels]: sum over *k, in_channels.
+    OpSpec("conv1d_transpose", ("input", "filters"), _TRANSPOSE, ("input", "filters", "output_shape", "strides"),
+           terms=_filter_terms("filters", -2)),
+    OpSpec("conv2d_transpose", ("input", "filters"), _TRANSPOSE, ("input", "filters", "output_shape", "strides"),
+           terms=_filter_terms("filters", -2)),
+    OpSpec("conv3d_transpose", ("input", "filters"), _TRANSPOSE, ("input", "filters", "output_shape", "strides"),
+           terms=_filter_terms("filters", -2)),
+    OpSpec("conv_transpose", ("input", "filters"), _TRANSPOSE, ("input", "filters", "output_shape", "strides"),
+           terms=_filter_terms("filters", -2)),
+    OpSpec("atrous_conv2d_transpose", ("value", "filters"), ("output_shape", "rate", "padding"),
+           ("value", "filters", "output_shape", "rate", "padding"), terms=_filter_terms("filters", -2)),
+    OpSpec("max_pool", ("input",), _POOL, _POOL_REQUIRED),
+    OpSpec("max_pool1d", ("input",), _POOL, _POOL_REQUIRED),
+    OpSpec("max_pool2d", ("input",), _POOL, _POOL_REQUIRED),
+    OpSpec("max_pool3d", ("input",), _POOL, _POOL_REQUIRED),
+    OpSpec("avg_pool", ("input",), _POOL, _POOL_REQUIRED, terms=_window_terms),
+    OpSpec("avg_pool1d", ("input",), _POOL, _POOL_REQUIRED, terms=_window_terms),
+    OpSpec("avg_pool2d", ("input",), _POOL, _POOL_REQUIRED, terms=_window_terms),
+    OpSpec("avg_pool3d", ("input",), _POOL, _POOL_REQUIRED, terms=_window_terms),
+    OpSpec("pool", ("input",), ("window_shape", "pooling_type", "strides", "padding", "data_format", "dilations"),
+           ("input", "window_shape", "pooling_type"), terms=_pool_terms),
     OpSpec("max_pool_with_argmax", ("input",), _POOL + ("output_dtype", "include_batch_in_index"),
-           ("input", "ksize", "strides", "padding"), outputs=("output", "argmax")),
+           _POOL_REQUIRED, outputs=("output", "argmax")),
     OpSpec("bias_add", ("value", "bias"), ("data_format",), ("value", "bias"),
            terms=lambda shapes, args: 1),
 )}
@@ -66,4 +108,4 @@ OPS: dict[str, OpSpec] = {op.name: op for op in (
 # such a case is reported and the run goes on. Only registered when the tests ask for them.
 if os.environ.get("TFCONFORM_SELFTEST") == "1":
     for _name in ("_selftest_crash", "_selftest_abort", "_selftest_hang", "_selftest_exit"):
-        OPS[_name] = OpSpec(_name, ("input",), (), ("input",), selftest=True)
+        OPS[_name] = OpSpec(_name, ("input",), (), ("input",), selftest=True, grad=False)

@@ -62,16 +62,26 @@ def window_geometry(in_sizes, keff, strides, padding):
     return outs, pads
 
 
-def pad_input(x, pads, lhs_dilation=None, fill=0.0):
-    """x (N, *spatial, C) with lhs_dilation - 1 zeros between elements (for transposes; fill 0 then),
-    then padded with `fill` by (lo, hi) per spatial dimension; a negative lo or hi crops instead."""
-    ld = lhs_dilation or (1,) * (x.ndim - 2)
-    dilated = [max((s - 1) * d + 1, 0) for s, d in zip(x.shape[1:-1], ld)]
-    shape = [s + max(lo, 0) + max(hi, 0) for s, (lo, hi) in zip(dilated, pads)]
-    out = np.full([x.shape[0], *shape, x.shape[-1]], fill, np.float64)
-    out[(slice(None),) + tuple(slice(max(lo, 0), max(lo, 0) + s, d) for s, d, (lo, _) in zip(dilated, ld, pads))] = x
-    crop = tuple(slice(-min(lo, 0), max(size + min(hi, 0), 0)) for size, (lo, hi) in zip(shape, pads))
-    return out[(slice(None),) + crop]
+def pad_input(x, pads, fill=0.0, rows=None, dtype=np.float64):
+    """x (N, *spatial, C) padded with `fill` by (lo, hi) per spatial dimension (a negative lo or hi
+    crops instead), as `dtype`. rows=(start, stop): only those rows of the first spatial dimension
+    of the padded result. Padded coordinate p holds x[p - lo] where that exists. Nothing to pad and
+    x already of `dtype`: a view of x."""
+    sizes = x.shape[1:-1]
+    spans = [rows or (0, sizes[0] + sum(pads[0]))] + [(0, s + lo + hi) for s, (lo, hi) in zip(sizes[1:], pads[1:])]
+    if all(a - lo >= 0 and b - lo <= s for (a, b), s, (lo, _) in zip(spans, sizes, pads)):  # no padding: a view
+        inner = tuple(slice(a - lo, b - lo) for (a, b), (lo, _) in zip(spans, pads))
+        return x[(slice(None),) + inner].astype(dtype, copy=False)
+    out = np.full((x.shape[0], *[b - a for a, b in spans], x.shape[-1]), fill, dtype)
+    src, dst = [slice(None)], [slice(None)]
+    for size, (a, b), (lo, _) in zip(sizes, spans, pads):
+        first, last = max(a - lo, 0), min(b - lo, size)
+        if first >= last:
+            return out
+        src.append(slice(first, last))
+        dst.append(slice(first + lo - a, last + lo - a))
+    out[tuple(dst)] = x[tuple(src)]
+    return out
 
 
 def tap_view(xp, tap, out_sizes, strides, dilation=None):
