@@ -86,21 +86,25 @@ def upstream_of(case: Case, output: np.ndarray) -> np.ndarray:
     return rng.normal(size=output.shape).astype(DTYPES[case.dtype])
 
 
-def _gradients(case: Case, tensors: dict, upstream: np.ndarray, fwd_terms: int):
-    """The reference's vector-Jacobian products, their magnitudes and terms, per float tensor."""
+def _gradients(case: Case, tensors: dict, upstream: np.ndarray, fwd_terms: int, linear: bool):
+    """The reference's vector-Jacobian products, their magnitudes and terms, per float tensor.
+
+    The magnitude of a gradient element is the same product with |upstream| (and, for a linear op,
+    |tensors|): what TF's sums add up. Max pooling routes by the real input's maxima, so its
+    magnitude keeps the real input (the maxima of |x| are elsewhere)."""
     vjp = importlib.import_module("reference.grad").vjp
     floats = {n: v for n, v in tensors.items() if np.asarray(v).dtype.kind == "f"
               or str(np.asarray(v).dtype) == "bfloat16"}
     grads = vjp(case.op, tensors, case.args, {"output": upstream})
-    mags = vjp(case.op, {n: np.abs(np.asarray(v, np.float64)) for n, v in tensors.items()},
-               case.args, {"output": np.abs(upstream.astype(np.float64))})
+    routing = {n: np.abs(np.asarray(v, np.float64)) for n, v in tensors.items()} if linear else tensors
+    mags = vjp(case.op, routing, case.args, {"output": np.abs(upstream.astype(np.float64))})
     scale = {}
     for name in floats:
         g = np.asarray(grads[name])
         # The forward products, spread over this tensor's elements: twice the average bounds the
         # products any one element sums (windows overlap unevenly only at borders and strides).
         n = 2 * math.ceil(upstream.size * fwd_terms / max(1, g.size))
-        scale["grad_" + name] = (np.asarray(mags[name]), max(1, n))
+        scale["grad_" + name] = (np.abs(np.asarray(mags[name])), max(1, n))
     return {"grad_" + n: np.asarray(grads[n]) for n in floats}, scale
 
 
@@ -155,9 +159,9 @@ def reference_outcome(case: Case, tensors: dict):
         upstream = None
         if case.grad:
             upstream = upstream_of(case, outputs["output"])
-            fwd = OPS[case.op].terms(shapes[0], case.args) if OPS[case.op].terms else \
-                math.prod(np.atleast_1d(case.args.get("ksize", 1)))
-            grads, grad_scale = _gradients(case, tensors, upstream, fwd)
+            fwd = OPS[case.op].terms(shapes[0], case.args) if OPS[case.op].terms else 0
+            window = math.prod(np.atleast_1d(case.args.get("ksize", case.args.get("window_shape", 1))))
+            grads, grad_scale = _gradients(case, tensors, upstream, fwd or window, linear=bool(fwd))
             outputs.update(grads)
             scale.update(grad_scale)
         if case.layers:

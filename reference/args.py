@@ -58,7 +58,8 @@ def per_dim(value, n, name, channels_first=False, forms="s1nf"):
     if not ("s" in forms and scalar or "1" in forms and len(v) == 1 and not scalar
             or "n" in forms and len(v) == n or "f" in forms and len(v) == n + 2):
         allowed = {"s": "an int", "1": "length 1", "n": f"length {n}", "f": f"length {n + 2}"}
-        raise InvalidArgumentError(f"{name} must be {' or '.join(allowed[f] for f in forms)}, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be {' or '.join(allowed[f] for f in forms)}, got {value!r}"
+                                   + (" (an int; this argument needs a list)" if scalar and "s" not in forms else ""))
     if len(v) == n + 2 and "f" in forms:
         if v[0] != 1 or v[1 if channels_first else -1] != 1:
             raise InvalidArgumentError(f"{name} must be 1 in the batch and channel dimensions, got {value!r}")

@@ -11,7 +11,8 @@ output_gradients=upstream. All in float64 (TF has no gradients for integer tenso
   convolutions with input dilation, so the same two formulas cover them; depthwise and grouped
   convolutions are grouped conv_general calls; separable_conv2d chains its two convolutions.
 - max pooling: each window's upstream gradient goes to its argmax, the first maximum in row-major
-  window order (TF's MaxPoolGrad, MaxPoolGradWithArgmax and XLA agree on 2-d ties); padding never.
+  window order, as TF's CPU MaxPoolGrad and MaxPoolGradWithArgmax do (XLA does not always, with SAME
+  padding: a known deviation in cases/ops/pool.yaml); padding never.
 - avg pooling: each window's upstream gradient spreads evenly over its real elements (a transposed
   depthwise convolution with a ones kernel of (upstream / count)).
 - bias_add: value gets the upstream gradient, bias its sum over every axis but the channel axis.
