@@ -68,6 +68,14 @@ def _parser() -> argparse.ArgumentParser:
     from harness.sweep import add_arguments as sweep_arguments
     sweep_arguments(sub.add_parser("sweep", help="generate configurations of an op, find and shrink deviations"))
 
+    mutate = sub.add_parser("mutate", help="mutation proof: break the reference on purpose, one "
+                                           "way at a time, and show that some case notices")
+    mutate.add_argument("paths", nargs="*", default=["cases"])
+    mutate.add_argument("--target", type=parse_targets, default=["eager/eigen"],
+                        help="the one target TF runs on (default eager/eigen)")
+    mutate.add_argument("--timeout", type=float, default=60.0)
+    mutate.add_argument("--memory-budget", type=parse_size, default=1 << 30)
+
     check = sub.add_parser("check", help="validate case files only")
     check.add_argument("paths", nargs="*", default=["cases"])
     check.add_argument("--memory-budget", type=parse_size, default=1 << 30)
@@ -179,10 +187,30 @@ def cmd_sweep(args) -> int:
     return sweep(args)
 
 
+def cmd_mutate(args) -> int:
+    from harness import mutate
+    from harness.runner import Session
+
+    cases, problems = _load(args.paths, args.memory_budget)
+    if problems:
+        return 2
+    target = args.target[0]
+    session = Session(timeout=args.timeout)
+    try:
+        rows = mutate.baseline(cases, target, session)
+    finally:
+        session.close()
+    print(f"TensorFlow ran {len(rows)} cases on {target}; running {len(mutate.MUTATIONS)} mutants of "
+          "the reference against them", file=sys.stderr)
+    text, killed = mutate.summary(mutate.run(rows, target, session.tf_version))
+    print(text)
+    return 0 if killed == len(mutate.MUTATIONS) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     return {"run": cmd_run, "check": cmd_check, "report": cmd_report,
-            "sweep": cmd_sweep}[args.command](args)
+            "sweep": cmd_sweep, "mutate": cmd_mutate}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,257 @@
+"""Sweeps: deterministic generation, configurations that are cases, classification, the shrinker
+(with fake oracles, no TensorFlow) and repro files that load with a `known` entry."""
+import json
+import random
+
+import numpy as np
+import pytest
+
+from harness import sweep
+from harness.loader import load
+from harness.model import ALL_TARGETS, Outcome, Verdict
+from harness.shrink import Knob, candidates, rank, shrink
+
+
+# ---- generation ---------------------------------------------------------------------------
+@pytest.mark.parametrize("op", sweep.OPS)
+def test_generation_is_deterministic_and_independent_of_order(op):
+    first = [sweep.generate(op, 7, i) for i in range(40)]
+    again = [sweep.generate(op, 7, i) for i in reversed(range(40))][::-1]
+    assert first == again
+    assert first != [sweep.generate(op, 8, i) for i in range(40)]
+    assert len({json.dumps(c, sort_keys=True) for c in first}) > 30     # they do vary
+
+
+@pytest.mark.parametrize("op", sweep.OPS)
+def test_every_configuration_is_a_case_of_its_op(op):
+    from harness.ops import OPS
+    for i in range(60):
+        cfg = sweep.generate(op, 0, i)
+        case = sweep.to_case(op, cfg, sweep.config_id(op, 0, i))
+        assert case.op == op and set(case.tensors) == set(OPS[op].tensors)
+        assert set(case.args) <= set(OPS[op].args)
+        assert all(min(t.shape, default=1) >= 0 for t in case.tensors.values())
+        assert case.id == f"sweep/{op}::{op}-s0-{i:05d}"
+
+
+def test_generation_covers_the_edges():
+    """Sizes from 0, kernels larger than the input, strides and dilations up to 4, every padding
+    form, both layouts, several dtypes."""
+    cfgs = [sweep.generate("conv2d", 0, i) for i in range(400)]
+    feats = {f for c in cfgs for f in sweep.features("conv2d", c)}
+    assert {"empty-input", "kernel>input", "stride>1", "dilation>1", "explicit", "same", "valid",
+            "nchw", "float16", "bfloat16", "float64", "grouped", "channel-mismatch"} <= feats
+    assert {c["sh"] for c in cfgs} == {1, 2, 3, 4} and {c["dh"] for c in cfgs} == {1, 2, 3, 4}
+    assert 0 in {c["h"] for c in cfgs} and 0 in {c["n"] for c in cfgs}
+
+
+def test_transpose_output_shape_fits_unless_asked_not_to():
+    from reference.padding import window_geometry
+    for i in range(200):
+        cfg = sweep.generate("conv2d_transpose", 0, i)
+        if cfg["layout"] != "NHWC" or cfg["padding"] == "EXPLICIT" or min(cfg["kh"], cfg["kw"]) == 0:
+            continue
+        args = sweep.to_case("conv2d_transpose", cfg, "x").args
+        keff = [(cfg["kh"] - 1) * cfg["dh"] + 1, (cfg["kw"] - 1) * cfg["dw"] + 1]
+        fits = "output_shape-mismatch" not in sweep.features("conv2d_transpose", cfg)
+        try:
+            out = window_geometry(args["output_shape"][1:3], keff, (cfg["sh"], cfg["sw"]), cfg["padding"])[0]
+        except ValueError:
+            out = None
+        assert (out == [cfg["h"], cfg["w"]]) == fits, cfg
+
+
+# ---- classification -----------------------------------------------------------------------
+def test_gist_drops_what_varies():
+    eager = ("{{function_node __wrapped__Conv2D_device_/job:localhost/replica:0/task:0/device:CPU:0}} "
+             "Computed output size would be negative: -1 [input_size: 2, effective_filter_size: 4, "
+             "stride: 1] [Op:Conv2D] name: ")
+    assert sweep.gist(eager) == "Computed output size would be negative: N [..]"
+    graph = ("Graph execution error:\n\nDetected at node Conv2D defined at (most recent call last):\n"
+             "  File \"x.py\", line 1, in <module>\n\nfilter must not have zero elements\n\t [[{{node Conv2D}}]]")
+    assert sweep.gist(graph) == "filter must not have zero elements"
+    xla = "Window goo.gle/debugstr    \ndimensions {\n  stride: 2\n}\n has a non-positive dimension.\n\t [[x]]"
+    assert sweep.gist(xla) == "Window has a non-positive dimension"
+
+
+def _result(status, kind=None, tf=None, ref=None):
+    ref = ref or Outcome("value", outputs={"output": np.zeros((1, 0, 1, 1))})
+    return Verdict(status, kind), ref, tf or Outcome("value", outputs={"output": np.zeros((1, 1, 1, 1))})
+
+
+def test_deviations_group_targets_that_fail_alike():
+    case = sweep.to_case("conv2d", {**sweep.generate("conv2d", 0, 0), "h": 1, "n": 1, "c": 1, "w": 1,
+                                    "layout": "NHWC"}, "x")
+    error = Outcome("error", error_type="ValueError", error_message="Negative dimension size caused by "
+                    "subtracting 2 from 1 for '{{node Conv2D}} = Conv2D[...]' with input shapes: [1,1,1,1]")
+    results = {"eager/onednn": _result("fail", "shape"), "eager/eigen": _result("pass"),
+               "function/onednn": _result("fail", "unexpected-error", error),
+               "function/eigen": _result("fail", "unexpected-error", error),
+               "xla/onednn": _result("fail", "unexpected-error", error),
+               "xla/eigen": _result("fail", "unexpected-error", error)}
+    devs = sweep.deviations(case, results)
+    assert [(d.kind, d.targets) for d in devs] == [
+        ("shape", ("eager/onednn",)),
+        ("unexpected-error", ("function/onednn", "function/eigen", "xla/onednn", "xla/eigen"))]
+    assert devs[0].behaviour == "returns the input's shape"
+    assert devs[1].behaviour == "ValueError: Negative dimension size caused by subtracting N from N"
+    assert devs[1].reference == "value"
+
+
+@pytest.mark.parametrize("targets, patterns", [
+    (ALL_TARGETS, ["*"]),
+    (("function/onednn", "function/eigen", "xla/onednn", "xla/eigen"), ["graph"]),
+    (("eager/onednn", "function/onednn", "xla/onednn"), ["*/onednn"]),
+    (("eager/onednn", "function/onednn"), ["eager/onednn", "function/onednn"]),
+    (("eager/onednn", "eager/eigen", "xla/eigen"), ["eager", "xla/eigen"]),
+])
+def test_target_patterns_cover_exactly(targets, patterns):
+    assert sweep.target_patterns(targets) == patterns
+
+
+# ---- shrinking (fake oracles) -------------------------------------------------------------
+SIZES = (1, 2, 3, 4, 5, 6, 7, 8, 0)
+SPACE = (Knob("n", (1, 2, 3, 0)), Knob("h", SIZES, group="h"), Knob("kh", (1, 2, 3, 4, 5, 6, 0), group="h"),
+         Knob("s", (1, 2, 3, 4), group="h"), Knob("padding", ("VALID", "SAME", "EXPLICIT")),
+         Knob("values", ("ones", "ramp", "random")))
+
+
+def test_shrink_reaches_the_minimum_of_a_single_knob_predicate():
+    start = {"n": 3, "h": 7, "kh": 5, "s": 4, "padding": "EXPLICIT", "values": "random"}
+    result = shrink(SPACE, start, lambda c: c["s"] >= 2)
+    assert result.config == {"n": 1, "h": 1, "kh": 1, "s": 2, "padding": "VALID", "values": "ones"}
+    assert not result.exhausted
+
+
+def test_shrink_keeps_a_relation_no_single_step_preserves():
+    """A VALID window exactly one larger than the input (output size 0): h and kh must move
+    together; the minimum is a 1-row input and a 2-row window."""
+    start = {"n": 2, "h": 5, "kh": 6, "s": 3, "padding": "VALID", "values": "ramp"}
+    still = lambda c: c["padding"] == "VALID" and c["kh"] == c["h"] + 1 and c["h"] > 0
+    result = shrink(SPACE, start, still)
+    assert result.config == {"n": 1, "h": 1, "kh": 2, "s": 1, "padding": "VALID", "values": "ones"}
+
+
+def test_shrink_keeps_an_empty_input_only_when_it_matters():
+    start = {"n": 0, "h": 4, "kh": 2, "s": 1, "padding": "SAME", "values": "random"}
+    assert shrink(SPACE, start, lambda c: c["n"] == 0).config == \
+        {"n": 0, "h": 1, "kh": 1, "s": 1, "padding": "VALID", "values": "ones"}
+    assert shrink(SPACE, start, lambda c: c["padding"] == "SAME").config["n"] == 1
+
+
+def test_shrink_respects_its_budget_and_never_asks_twice():
+    asked = []
+
+    def oracle(c):
+        asked.append(json.dumps(c, sort_keys=True))
+        return random.Random(asked[-1]).random() < 0.3
+    start = {"n": 3, "h": 8, "kh": 6, "s": 4, "padding": "EXPLICIT", "values": "random"}
+    result = shrink(SPACE, start, oracle, max_checks=25)
+    assert result.checks == len(asked) <= 25 and len(set(asked)) == len(asked)
+    assert json.dumps(start, sort_keys=True) not in asked
+    assert rank(SPACE, result.config) <= rank(SPACE, start)
+
+
+def test_every_candidate_is_strictly_simpler():
+    cfg = {"n": 2, "h": 5, "kh": 0, "s": 3, "padding": "SAME", "values": "ramp"}
+    assert all(rank(SPACE, c) < rank(SPACE, cfg) for c in candidates(SPACE, cfg))
+
+
+def test_sweep_spaces_shrink_to_unit_values():
+    """The simplest configuration of every op: unit sizes, unit strides, VALID, ones, float32."""
+    for op, space in sweep.SPACES.items():
+        simplest = {k.name: k.values[0] for k in space}
+        case = sweep.to_case(op, simplest, "x")
+        assert case.dtype == "float32"
+        assert all(t.kind == "fill" and t.data == 1 and set(t.shape) <= {1} for t in case.tensors.values()), op
+
+
+# ---- repro files --------------------------------------------------------------------------
+def test_repro_file_loads_with_its_known_entries(tmp_path):
+    cfg = {k.name: k.values[0] for k in sweep.SPACES["conv2d"]} | {"kh": 2}
+    case = sweep.to_case("conv2d", cfg, "x")
+    ref = Outcome("value", outputs={"output": np.zeros((1, 0, 1, 1))})
+    shape = (Verdict("fail", "shape", "output: TensorFlow's shape [1, 1, 1, 1] != reference [1, 0, 1, 1]"),
+             ref, Outcome("value", outputs={"output": np.zeros((1, 1, 1, 1))}))
+    error = (Verdict("fail", "unexpected-error"), ref,
+             Outcome("error", error_type="ValueError", error_message="Negative dimension size caused by "
+                     "subtracting 2 from 1 for '{{node Conv2D}}'"))
+    outcomes = {"eager/onednn": shape, "eager/eigen": (Verdict("pass"), ref, ref),
+                **{t: error for t in ALL_TARGETS[2:]}}
+    devs = sweep.deviations(case, outcomes)
+    found = sweep.Found("conv2d", devs[0], sweep.features("conv2d", cfg, ref), cfg, "conv2d-s0-00001", 3,
+                        others=devs, outcomes=outcomes)
+    sweep.name_classes([found])
+    assert found.slug == "shape-input-shaped-eager-onednn-valid-kernel-gt-input-output-zero"
+    path = tmp_path / "cases" / "found" / "conv2d" / f"{found.slug}.yaml"
+    sweep.write_repros([found], tmp_path / "cases" / "found", "tfconform sweep --op conv2d --seed 0 (TF 2.21.0)",
+                       "2.21.0", 20.0)
+    assert found.path == path and found.status == "new"
+    cases, problems = load([path.as_posix()])
+    assert problems == [] and len(cases) == 1
+    loaded = cases[0]
+    assert loaded.source == "tfconform sweep --op conv2d --seed 0 (TF 2.21.0)"
+    assert loaded.tensors["filters"].shape == (2, 1, 1, 1) and loaded.args == {"strides": 1, "padding": "VALID"}
+    assert [(k.targets, k.kind, k.tf) for k in loaded.known] == [
+        (("eager/onednn",), "shape", "==2.21.*"), (("graph",), "unexpected-error", "==2.21.*")]
+    assert "returns shape [1, 1, 1, 1] (the input's shape)" in loaded.known[0].reason
+    assert "the reference gives shape [1, 0, 1, 1]" in loaded.known[0].reason
+    # the same class again: the committed file is kept
+    sweep.write_repros([found], tmp_path / "cases" / "found", "other", "2.21.0", 20.0)
+    assert found.status == "exists" and "other" not in path.read_text()
+
+
+def test_classes_merge_into_the_one_with_fewer_features():
+    dev = sweep.Deviation("missing-error", "returns a result", "channel mismatch", ("eager/onednn",))
+    other = sweep.Deviation("missing-error", "returns a result", "channel mismatch", ("eager/onednn", "eager/eigen"))
+    a = sweep.Found("conv2d", dev, ("valid", "channel-mismatch", "empty-input"), {}, "a", 5)
+    b = sweep.Found("conv2d", dev, ("same", "kernel>input", "channel-mismatch", "empty-filters"), {}, "b", 2)
+    c = sweep.Found("conv2d", other, ("valid", "channel-mismatch", "empty-input"), {}, "c", 1)
+    d = sweep.Found("conv2d", dev, ("valid", "stride>1", "channel-mismatch"), {}, "d", 1)
+    merged = sweep.merge_classes([a, b, c, d])
+    assert merged == [a, c, d] and a.count == 7           # empty input ~ empty filters, SAME ~ VALID
+
+
+def test_sweep_command_end_to_end(tmp_path, capsys):
+    """A real (small) sweep on one target: the NCHW class of max_pool2d on Eigen, shrunk to a
+    1x1x1x1 input, written, loadable, and xfail when rerun."""
+    from harness.cli import main
+    from harness.runner import Session
+    found_dir, out = tmp_path / "cases" / "found", tmp_path / "out"
+    code = main(["sweep", "--op", "max_pool2d", "--n", "24", "--targets", "eager/eigen", "-o", str(out),
+                 "--found", str(found_dir), "-q", "--max-shrink-calls", "60"])
+    printed = capsys.readouterr().out
+    assert code == 1 and "sweep max_pool2d: 24 configurations (seed 0) on 1 target(s)" in printed
+    classes = json.loads((out / "classes.json").read_text())
+    nchw = next(c for c in classes if "nchw" in c["features"])
+    assert nchw["status"] == "new" and nchw["targets"] == ["eager/eigen"] and nchw["count"] >= 1
+    cases, problems = load([nchw["file"]])
+    assert not problems and len(cases) == 1
+    case = cases[0]
+    assert case.tensors["input"].shape == (1, 1, 1, 1) and case.tensors["input"].kind == "fill"
+    assert case.args == {"ksize": 1, "strides": 1, "padding": "VALID", "data_format": "NCHW"}
+    assert case.known[0].targets == ("eager/eigen",) and case.known[0].kind == "unexpected-error"
+    assert "only supports NHWC" in case.known[0].reason
+    session = Session(timeout=20)
+    try:
+        assert [r[2].status for r in session.run_all(cases, ["eager/eigen"])] == ["xfail"]
+    finally:
+        session.close()
+    records = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert records and all(r["status"] == "fail" and r["target"] == "eager/eigen" for r in records)
+
+
+def test_a_structure_that_always_crashes_a_target_is_quarantined():
+    s = sweep.Sweep("max_pool2d", session=object(), targets=ALL_TARGETS)
+    cfg = {k.name: k.values[0] for k in sweep.SPACES["max_pool2d"]} | {"kh": 2}
+    sig = s._signature(cfg)
+    assert sig == ("kernel>input",)
+    case = sweep.to_case("max_pool2d", cfg, "x")
+    s.crashes[("eager/onednn", sig)] = [2, 2]
+    assert s._quarantine(case, sig).targets is None                  # not yet
+    s.crashes[("eager/onednn", sig)] = [3, 4]
+    assert s._quarantine(case, sig).targets is None                  # not every time
+    s.crashes[("eager/onednn", sig)] = [3, 3]
+    quarantined = s._quarantine(case, sig)
+    assert quarantined.targets == ALL_TARGETS[1:] and s.skipped == 1
+    assert not quarantined.applies_to("eager/onednn") and quarantined.applies_to("eager/eigen")
