@@ -36,9 +36,15 @@ def bound(dtype: str, terms: int | None, magnitude: np.ndarray | None, override:
 
 def diff(reference: np.ndarray, actual: np.ndarray, tol) -> dict:
     """Where and by how much `actual` departs from `reference` beyond `tol`."""
+    # Complex outputs (bias_add) compare as complex: casting to float would drop the imaginary part.
+    kind = np.complex128 if np.iscomplexobj(reference) or np.iscomplexobj(actual) else np.float64
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        return _diff(np.asarray(reference, dtype=np.float64), np.asarray(actual).astype(np.float64),
-                     tol)
+        return _diff(np.asarray(reference).astype(kind), np.asarray(actual).astype(kind), tol)
+
+
+def _number(value):
+    """A JSON-able scalar: a float, or [real, imag] for a complex value."""
+    return [float(value.real), float(value.imag)] if np.iscomplexobj(value) else float(value)
 
 
 def _diff(ref: np.ndarray, got: np.ndarray, tol) -> dict:
@@ -46,7 +52,7 @@ def _diff(ref: np.ndarray, got: np.ndarray, tol) -> dict:
     same_special = (np.isnan(ref) & np.isnan(got)) | (np.isinf(ref) & (ref == got))
     abs_err = np.where(same_special, 0.0, abs_err)
     abs_err = np.where(np.isnan(abs_err), np.inf, abs_err)
-    limit = np.zeros_like(ref) if tol is None else np.broadcast_to(tol, ref.shape)
+    limit = np.zeros(ref.shape) if tol is None else np.broadcast_to(tol, ref.shape)
     bad = abs_err > limit
     rel_err = abs_err / np.maximum(np.abs(ref), np.finfo(np.float64).tiny)
     out = {
@@ -63,7 +69,7 @@ def _diff(ref: np.ndarray, got: np.ndarray, tol) -> dict:
         order = np.argsort(-excess, kind="stable")[:min(WORST, out["mismatched"])]
         for flat in order:
             idx = np.unravel_index(flat, ref.shape)
-            out["worst"].append({"index": [int(i) for i in idx], "reference": float(ref[idx]),
-                                 "tf": float(got[idx]), "abs_err": float(abs_err[idx]),
+            out["worst"].append({"index": [int(i) for i in idx], "reference": _number(ref[idx]),
+                                 "tf": _number(got[idx]), "abs_err": float(abs_err[idx]),
                                  "tolerance": float(limit[idx])})
     return out

@@ -52,10 +52,16 @@ def _call(op: str, kwargs: dict, args: dict) -> list[np.ndarray]:
     return [np.asarray(r) for r in (result if isinstance(result, tuple) else (result,))]
 
 
+def _magnitude(a: np.ndarray) -> np.ndarray:
+    """|a| in float64 (the modulus for complex values; widened first so |int8 -128| is 128)."""
+    a = np.asarray(a)
+    return np.abs(a).astype(np.float64) if np.iscomplexobj(a) else np.abs(a.astype(np.float64))
+
+
 def _forward(steps: list[Step], tensors: dict, absolute: bool = False):
     """Every step's outputs; with `absolute`, the same program on |tensors|: the magnitude each
     output element summed, which scales its tolerance (and bounds errors carried along a chain)."""
-    prepare = (lambda a: np.abs(a.astype(np.float64))) if absolute else (lambda a: a)
+    prepare = _magnitude if absolute else (lambda a: a)
     outputs, shapes, previous = {}, [], None
     for step in steps:
         kwargs = {n: prepare(tensors[k]) for n, k in step.tensors.items()}
@@ -96,7 +102,7 @@ def _gradients(case: Case, tensors: dict, upstream: np.ndarray, fwd_terms: int, 
     floats = {n: v for n, v in tensors.items() if np.asarray(v).dtype.kind == "f"
               or str(np.asarray(v).dtype) == "bfloat16"}
     grads = vjp(case.op, tensors, case.args, {"output": upstream})
-    routing = {n: np.abs(np.asarray(v, np.float64)) for n, v in tensors.items()} if linear else tensors
+    routing = {n: _magnitude(v) for n, v in tensors.items()} if linear else tensors
     mags = vjp(case.op, routing, case.args, {"output": np.abs(upstream.astype(np.float64))})
     scale = {}
     for name in floats:

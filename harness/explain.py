@@ -6,6 +6,11 @@ from harness.model import Case, Outcome, Verdict
 from harness.report import describe
 
 
+def _num(value) -> str:
+    """A value of a failure table: a float, or [real, imag] for complex outputs."""
+    return f"{value[0]:.6g}{value[1]:+.6g}j" if isinstance(value, list) else f"{value:.6g}"
+
+
 def _outcome_line(outcome: Outcome | None) -> str:
     return describe(outcome.summary()) if outcome else "not run"
 
@@ -31,7 +36,7 @@ def explain(case: Case, target: str, verdict: Verdict, ref: Outcome, tf: Outcome
                   f"   max rel err {d['max_rel_err']:.6g}",
                   f"    {'index':<18}{'reference':>14}{'tensorflow':>14}{'|diff|':>12}{'tolerance':>12}"]
         for w in d["worst"]:
-            lines.append(f"    {str(w['index']):<18}{w['reference']:>14.6g}{w['tf']:>14.6g}"
+            lines.append(f"    {str(w['index']):<18}{_num(w['reference']):>14}{_num(w['tf']):>14}"
                          f"{w['abs_err']:>12.3g}{w['tolerance']:>12.3g}")
     if tf is not None and tf.kind in ("crash", "timeout") and tf.log:
         lines += ["", "  worker log (tail):"] + ["    " + l for l in tf.log.strip().splitlines()[-15:]]

@@ -88,8 +88,8 @@ def _check_reference(case: Case, ref: Outcome, scale, exp: dict) -> str | None:
             if d["mismatched"]:
                 w0 = d["worst"][0]
                 return (f"{name}: {d['mismatched']} of {d['total']} expected values differ from the "
-                        f"reference, e.g. at {w0['index']} the case says {w0['tf']:g}, "
-                        f"the reference {w0['reference']:g}")
+                        f"reference, e.g. at {w0['index']} the case says {w0['tf']}, "
+                        f"the reference {w0['reference']}")
     return None
 
 

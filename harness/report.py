@@ -83,6 +83,8 @@ def _num(value, digits: int = 3) -> str:
         return ""
     if isinstance(value, str):
         return value
+    if isinstance(value, list):        # a complex value, as compare stores it
+        return f"{value[0]:.{digits}g}{value[1]:+.{digits}g}j"
     return f"{value:.{digits}g}"
 
 

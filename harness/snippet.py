@@ -10,6 +10,8 @@ LITERAL_LIMIT = 256     # tensors up to this many elements are written out value
 
 
 def _literal(array: np.ndarray) -> str:
+    if np.iscomplexobj(array):
+        return f"np.array([{', '.join(repr(complex(v)) for v in np.ravel(array))}]).reshape({list(array.shape)})"
     values = np.asarray(array, dtype=np.float64).ravel()
     if np.all(values == np.round(values)) and np.all(np.abs(values) < 2 ** 53):
         text = ", ".join(str(int(v)) for v in values)

@@ -140,3 +140,11 @@ def test_nan_and_inf_compare_by_position():
 def test_tolerance_override():
     case = make_case(tolerance={"atol": 0.1})
     assert judge(case, "eager/eigen", REF, MAG, value(np.array([[[[4.05]]]], np.float32)), None).status == "pass"
+
+
+def test_complex_outputs_compare_both_parts():
+    ref = np.array([1 + 2j, 3 - 1j])
+    assert compare.diff(ref, ref.astype(np.complex64), None)["mismatched"] == 0
+    d = compare.diff(ref, np.array([1 + 2j, 3 + 1j]), None)
+    assert d["mismatched"] == 1 and d["max_abs_err"] == pytest.approx(2.0)
+    assert d["worst"][0]["tf"] == [3.0, 1.0]
