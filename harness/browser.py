@@ -153,7 +153,7 @@ class Browser:
         self.call("Page.navigate", session=True, url=url)
         self.wait_event("Page.loadEventFired", since)
 
-    def eval(self, expression: str):
+    def evaluate(self, expression: str):
         result = self.call("Runtime.evaluate", session=True, expression=expression,
                            returnByValue=True, awaitPromise=True)
         if "exceptionDetails" in result:
@@ -202,7 +202,7 @@ def screenshots(index: Path, out: Path | None = None) -> list[Path]:
     with Browser() as browser:
         browser.open(index)
         shots = [browser.screenshot(out / "index.png")]
-        page = browser.eval("(document.querySelector('#results-body a') || {}).href || null")
+        page = browser.evaluate("(document.querySelector('#results-body a') || {}).href || null")
         if page:
             browser.open(page)
             shots.append(browser.screenshot(out / "case.png"))

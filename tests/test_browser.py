@@ -57,7 +57,7 @@ def report(tmp_path_factory):
 def _wait(browser, expression, want, seconds=5.0):
     deadline = time.monotonic() + seconds
     while True:
-        got = browser.eval(expression)
+        got = browser.evaluate(expression)
         if got == want or time.monotonic() > deadline:
             return got
         time.sleep(0.05)
@@ -79,33 +79,33 @@ def test_index_loads_filters_and_sorts(browser, report, tmp_path):
     browser.errors.clear()
     browser.open(report)
     total = len(results.read([report.parent / ".." / "run" / "results.jsonl"])[0]) + 14
-    assert browser.eval(ROWS) == total
+    assert browser.evaluate(ROWS) == total
     assert browser.errors == [] and browser.requests == []
     _keep(browser.screenshot(tmp_path / "index.png"))
-    assert browser.eval("document.querySelector('#results-body tr').className") == "fail"
+    assert browser.evaluate("document.querySelector('#results-body tr').className") == "fail"
 
     # Typing in the filter box narrows the list (to the 3 targets of one case).
-    browser.eval("const q = document.getElementById('f-text'); q.value = 'rate2_same';"
+    browser.evaluate("const q = document.getElementById('f-text'); q.value = 'rate2_same';"
                  "q.dispatchEvent(new Event('input'))")
     assert _wait(browser, ROWS, 2) == 2
-    assert "rate2_same" in browser.eval("document.querySelector('#results-body a').textContent")
-    assert "2 of" in browser.eval("document.getElementById('f-count').textContent")
+    assert "rate2_same" in browser.evaluate("document.querySelector('#results-body a').textContent")
+    assert "2 of" in browser.evaluate("document.getElementById('f-count').textContent")
     # The status filter, the URL that remembers it, and a grid cell's link.
-    browser.eval("document.getElementById('f-text').value = '';"
+    browser.evaluate("document.getElementById('f-text').value = '';"
                  "const s = document.getElementById('f-status'); s.value = 'xfail';"
                  "s.dispatchEvent(new Event('change'))")
-    xfails = browser.eval("[...document.querySelectorAll('#results-body tr')].map(r => r.className)")
-    assert xfails and set(xfails) == {"xfail"} and "status=xfail" in browser.eval("location.hash")
-    browser.eval("document.querySelector('table.matrix td a[href*=\"target=eager/eigen\"]').click()")
+    xfails = browser.evaluate("[...document.querySelectorAll('#results-body tr')].map(r => r.className)")
+    assert xfails and set(xfails) == {"xfail"} and "status=xfail" in browser.evaluate("location.hash")
+    browser.evaluate("document.querySelector('table.matrix td a[href*=\"target=eager/eigen\"]').click()")
     rows = _wait(browser, "[...new Set([...document.querySelectorAll('#results-body tr td:nth-child(3)')]"
                           ".map(t => t.textContent))].join()", "eager/eigen")
     assert rows == "eager/eigen"
     # Sorting by a column reorders the rows, and again reverses them.
-    browser.eval("document.getElementById('f-clear').click()")
-    browser.eval("document.querySelector('th[data-key=case]').click()")
-    first = browser.eval("document.querySelector('#results-body a').textContent")
-    browser.eval("document.querySelector('th[data-key=case]').click()")
-    assert browser.eval("document.querySelector('#results-body a').textContent") != first
+    browser.evaluate("document.getElementById('f-clear').click()")
+    browser.evaluate("document.querySelector('th[data-key=case]').click()")
+    first = browser.evaluate("document.querySelector('#results-body a').textContent")
+    browser.evaluate("document.querySelector('th[data-key=case]').click()")
+    assert browser.evaluate("document.querySelector('#results-body a').textContent") != first
     assert browser.errors == []
 
 
@@ -113,20 +113,20 @@ def test_case_pages_draw_the_posts_grids(browser, report, tmp_path):
     browser.errors.clear()
     browser.open(report.parent / page_name(f"{ATROUS}::rate2_same"))
     assert browser.errors == [] and browser.requests == []
-    assert browser.eval("document.querySelectorAll('table.grid td').length") > 100
+    assert browser.evaluate("document.querySelectorAll('table.grid td').length") > 100
     # The reference output's first channel, row by row, as the post printed it.
-    rows = browser.eval("[...document.querySelectorAll('.figure.output .panel')[0]"
+    rows = browser.evaluate("[...document.querySelectorAll('.figure.output .panel')[0]"
                         ".querySelector('table.grid').rows].slice(1)"
                         ".map(r => [...r.cells].slice(1).map(c => c.textContent).join(' '))")
     assert rows == ["16 24 16 24"] * 4
-    colours = browser.eval("[...document.querySelectorAll('.figure.output table.grid td')]"
+    colours = browser.evaluate("[...document.querySelectorAll('.figure.output table.grid td')]"
                            ".map(c => c.style.background).filter(Boolean).length")
     assert colours > 0
 
     page = report.parent / page_name(f"{TRANSPOSE}::transpose_valid_stride2_ambiguous_5x5")
     browser.open(page)
     assert browser.errors == []
-    assert browser.eval("document.querySelectorAll('table.grid td.bad').length") == 1
+    assert browser.evaluate("document.querySelectorAll('table.grid td.bad').length") == 1
     _keep(browser.screenshot(tmp_path / "case.png"))
 
 
