@@ -523,6 +523,7 @@ PHRASES = {
     "strides-full": "strides as [1, s, s, 1]", "strides-single": "strides as [s]",
     "ksize-full": "ksize as [1, k, k, 1]", "ksize-single": "ksize as [k]",
     "dilation-full": "dilations as [1, d, d, 1]", "dilation-single": "dilations as [d]",
+    **{f"rank{r}": f"a rank-{r} value" for r in range(2, 6)},
 }
 
 
@@ -820,7 +821,8 @@ class Sweep:
                     space = tuple(Knob(k.name, ("random",)) if k.name == "values" else k for k in space)
                     cfg = {**cfg, "values": "random"}
                 budget, started = {"tf": max_tf}, time.perf_counter()
-                result = shrink(space, cfg, self.oracle(dev, budget, seconds), max_checks)
+                slow = dev.kind in ("crash", "timeout")     # every check restarts a worker
+                result = shrink(space, cfg, self.oracle(dev, budget, seconds * (3 if slow else 1)), max_checks)
                 small = result.config
                 case = to_case(self.op, small, f"minimal-{zlib.crc32(repr(sorted(small.items())).encode()):08x}")
                 outcomes = self.run_cases([case])[case.id]
@@ -993,7 +995,7 @@ def add_arguments(p) -> None:
     p.add_argument("--max-shrink-calls", type=int, default=150,
                    help="TensorFlow runs per class while shrinking (default 150)")
     p.add_argument("--shrink-seconds", type=float, default=20.0,
-                   help="time per class while shrinking (default 20)")
+                   help="time per class while shrinking (default 20; three times that for crashes)")
     p.add_argument("--no-shrink", action="store_true", help="classify only: no shrinking, no repro files")
     p.add_argument("--overwrite", action="store_true", help="replace repro files that already exist")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
