@@ -28,3 +28,31 @@ def test_documented_subcommands_exist():
     parser = _parser()
     for command in ("run", "check", "report"):
         parser.parse_args([command] + (["x.jsonl"] if command == "report" else []))
+
+
+def _readme_commands():
+    """`tfconform ...` as the README writes it: code spans and lines of sh blocks."""
+    readme = (ROOT / "README.md").read_text()
+    spans = re.findall(r"`(tfconform [^`]+)`", readme)
+    blocks = [line for block in re.findall(r"```sh\n(.*?)\n```", readme, re.S)
+              for line in block.splitlines() if line.startswith("tfconform ")]
+    return spans + blocks
+
+
+def test_every_documented_command_and_option_exists():
+    """Concrete commands parse as written; in usage lines every `--option` belongs to its
+    subcommand (the table of commands, the Sweeps section)."""
+    from harness.cli import _parser
+    parser = _parser()
+    subparsers = next(a for a in parser._actions if a.choices and "sweep" in a.choices).choices
+    commands = _readme_commands()
+    assert {c.split()[1] for c in commands} >= {"run", "check", "sweep", "report", "mutate"}
+    for command in commands:
+        words = command.split()[1:]
+        if len(words) == 1 or words[1:] == ["--help"]:      # a mention of the subcommand
+            assert words[0] in subparsers, command
+        elif any(ch in command for ch in "[]|.") or any(w.isupper() for w in words):
+            options = {o for a in subparsers[words[0]]._actions for o in a.option_strings}
+            assert set(re.findall(r"--[a-z-]+|-[a-zA-Z]\b", command)) <= options, command
+        else:
+            parser.parse_args(words)

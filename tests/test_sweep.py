@@ -45,20 +45,85 @@ def test_generation_covers_the_edges():
     assert 0 in {c["h"] for c in cfgs} and 0 in {c["n"] for c in cfgs}
 
 
-def test_transpose_output_shape_fits_unless_asked_not_to():
+TRANSPOSES = ("conv1d_transpose", "conv2d_transpose", "conv3d_transpose", "conv_transpose",
+              "atrous_conv2d_transpose")
+
+
+@pytest.mark.parametrize("op", TRANSPOSES)
+def test_transpose_output_shape_fits_unless_asked_not_to(op):
+    """The output_shape's forward convolution gives the input's size exactly when the class
+    features do not say `output_shape-mismatch`; most configurations fit."""
+    from harness.sweep.build import Geometry
     from reference.padding import window_geometry
+    fitting = 0
     for i in range(200):
-        cfg = sweep.generate("conv2d_transpose", 0, i)
-        if cfg["layout"] != "NHWC" or cfg["padding"] == "EXPLICIT" or min(cfg["kh"], cfg["kw"]) == 0:
+        cfg = sweep.generate(op, 0, i)
+        g = Geometry.of(op, cfg)
+        if op.startswith("atrous"):
+            g.dilations = [cfg["rate"]] * 2
+        if g.first or cfg["padding"] == "EXPLICIT" or 0 in g.kernel:
             continue
-        args = sweep.to_case("conv2d_transpose", cfg, "x").args
-        keff = [(cfg["kh"] - 1) * cfg["dh"] + 1, (cfg["kw"] - 1) * cfg["dw"] + 1]
-        fits = "output_shape-mismatch" not in sweep.features("conv2d_transpose", cfg)
+        args = sweep.to_case(op, cfg, "x").args
+        keff = [(k - 1) * d + 1 for k, d in zip(g.kernel, g.dilations)]
+        fits = "output_shape-mismatch" not in sweep.features(op, cfg)
+        fitting += fits
         try:
-            out = window_geometry(args["output_shape"][1:3], keff, (cfg["sh"], cfg["sw"]), cfg["padding"])[0]
+            out = window_geometry(args["output_shape"][1:-1], keff, g.strides, cfg["padding"])[0]
         except ValueError:
             out = None
-        assert (out == [cfg["h"], cfg["w"]]) == fits, cfg
+        assert (out == g.sizes) == fits, cfg
+    assert fitting > 100
+
+
+FAMILY_EDGES = {   # what 400 configurations of each kind of op must reach
+    "conv": {"empty-input", "kernel>input", "stride>1", "dilation>1", "same", "valid", "channel-mismatch"},
+    "transpose": {"empty-input", "kernel>output", "stride>1", "same", "valid", "output_shape-mismatch",
+                  "channel-mismatch"},
+    "pool": {"empty-input", "kernel>input", "stride>1", "same", "valid"},
+}
+
+
+@pytest.mark.parametrize("op", sweep.OPS)
+def test_every_op_reaches_its_edges(op):
+    feats = {f for i in range(400) for f in sweep.features(op, sweep.generate(op, 0, i))}
+    family = ("transpose" if "transpose" in op else "pool" if "pool" in op else
+              "bias" if op == "bias_add" else "conv")
+    want = set(FAMILY_EDGES.get(family, {"empty-input", "bias-mismatch", "rank2", "rank5"}))
+    if op.startswith("atrous"):
+        want = {f.replace("dilation", "rate") for f in want} - {"stride>1"}
+    if op == "pool":
+        want |= {"max", "avg", "dilation>1"}
+    if op in ("convolution", "conv_transpose", "max_pool", "avg_pool", "pool"):
+        want |= {"1d", "3d"}
+    assert want <= feats, want - feats
+
+
+def test_knobs_an_op_ignores_build_the_same_case():
+    """A rank-1 configuration does not use the h and d axes: changing them is no new experiment,
+    so the shrinker's oracle asks TensorFlow once (build.case_key)."""
+    from harness.sweep.build import case_key
+    cfg = {**sweep.generate("convolution", 0, 3), "rank": 1}
+    same = sweep.to_case("convolution", {**cfg, "h": cfg["h"] % 8 + 1, "kd": 0}, "b")
+    assert case_key(sweep.to_case("convolution", cfg, "a")) == case_key(same)
+    assert case_key(sweep.to_case("convolution", {**cfg, "w": cfg["w"] % 8 + 1}, "c")) != case_key(same)
+
+
+def test_the_shrink_oracle_asks_each_experiment_once():
+    class Session:
+        calls = 0
+
+        def run_all(self, cases, targets):
+            Session.calls += 1
+            err = Outcome("error", error_type="ValueError", error_message="Negative dimension size")
+            ref = Outcome("value", outputs={"output": np.zeros((1, 0, 1))})
+            return [(c, t, Verdict("fail", "unexpected-error"), ref, err) for c in cases for t in targets]
+    s = sweep.Sweep("conv1d", session=Session(), targets=["function/eigen"])
+    dev = sweep.Deviation("unexpected-error", "ValueError: Negative dimension size", "value", ("function/eigen",))
+    still = s.oracle(dev, {"tf": 10}, start=None)
+    cfg = {k.name: k.values[0] for k in sweep.SPACES["conv1d"]} | {"kw": 2}
+    assert still(cfg) and still({**cfg, "dilation_form": "full"}) and Session.calls == 1   # dilation 1: unused
+    assert not still({**cfg, "kw": 1, "filter_c": "mismatch"})        # the reference rejects it: no TF call
+    assert Session.calls == 1
 
 
 # ---- classification -----------------------------------------------------------------------

@@ -1,0 +1,122 @@
+"""`tfconform sweep`: arguments, the run, results.jsonl / classes.json and the summary table."""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from harness.model import ALL_TARGETS, Case
+from harness.sweep.build import to_case
+from harness.sweep.classify import Found, name_classes, target_patterns
+from harness.sweep.engine import QUARANTINE, Sweep, verify
+from harness.sweep.repro import case_body, write_repros
+from harness.sweep.space import OPS, config_id
+
+
+def describe(case: Case) -> str:
+    """One line: tensor shapes (and dtype), then the arguments."""
+    parts = [f"{n}{json.dumps(list(t.shape)).replace(' ', '')}" for n, t in case.tensors.items()]
+    parts += [f"{k}={v if isinstance(v, str) else json.dumps(v).replace(' ', '')}" for k, v in case.args.items()]
+    return " ".join(parts) + ("" if case.dtype == "float32" else f" {case.dtype}")
+
+
+def summary(sweep: Sweep, found: list[Found], shard_text: str = "") -> str:
+    rate = sweep.configs / sweep.seconds if sweep.seconds else 0.0
+    lines = [f"sweep {sweep.op}: {sweep.configs} configurations (seed {sweep.seed}{shard_text}) on "
+             f"{len(sweep.targets)} target(s), TF {sweep.session.tf_version}: {sweep.seconds:.1f} s, "
+             f"{rate:.1f} configurations/s; {sweep.deviating} deviate, {len(found)} class(es)"]
+    if sweep.skipped:
+        lines.append(f"    {sweep.skipped} run(s) skipped on targets where every one of at least {QUARANTINE} "
+                     f"configurations of the same structure crashed")
+    if found:
+        lines.append(f"{'#':>3} {'count':>5}  {'kind':<16} {'targets':<26} features")
+    for i, f in enumerate(found, 1):
+        d = f.deviation
+        lines.append(f"{i:>3} {f.count:>5}  {d.kind:<16} {', '.join(target_patterns(d.targets)):<26} "
+                     f"{', '.join(f.features) or '-'}")
+        lines.append(f"{'':>11}TF: {d.behaviour[:110]}")
+        lines.append(f"{'':>11}reference: {'returns a result' if d.reference == 'value' else 'rejects: ' + d.reference}")
+        where = f.path.as_posix() if f.path else "-"
+        if f.example_config:
+            lines.append(f"{'':>11}example {f.example}: {describe(to_case(f.op, f.example_config, f.example))}")
+        lines.append(f"{'':>11}minimal: {describe(to_case(f.op, f.config, 'minimal'))} -> {where} [{f.status}]")
+    for text in sweep.harness_errors[:5]:
+        lines.append(f"harness/reference error: {text}")
+    return "\n".join(lines)
+
+
+def add_arguments(p) -> None:
+    from harness.cli import parse_targets
+    from harness.shard import parse_shard
+    p.add_argument("--op", required=True, choices=OPS, help="the tf.nn op to sweep")
+    p.add_argument("--n", type=int, default=500, help="configurations to generate (default 500)")
+    p.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    p.add_argument("--targets", type=parse_targets, default=list(ALL_TARGETS),
+                   help="comma-separated target patterns (default: all)")
+    p.add_argument("-o", "--output", default="reports/sweep",
+                   help="where results.jsonl (deviating configurations) and classes.json go")
+    p.add_argument("--found", default="cases/found", help="where repro case files go (default cases/found)")
+    p.add_argument("--shard", type=parse_shard, default=None, help="I/N: only this shard's configurations")
+    p.add_argument("--timeout", type=float, default=20.0, help="seconds a TF call may take (default 20)")
+    p.add_argument("--max-shrink-calls", type=int, default=150,
+                   help="TensorFlow runs per class while shrinking (default 150)")
+    p.add_argument("--shrink-seconds", type=float, default=20.0,
+                   help="time per class while shrinking (default 20; three times that for crashes)")
+    p.add_argument("--no-shrink", action="store_true", help="classify only: no shrinking, no repro files")
+    p.add_argument("--overwrite", action="store_true", help="replace repro files that already exist")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+
+
+def _bars(quiet: bool):
+    def bar(total, unit, desc):
+        from tqdm import tqdm
+        tty = sys.stderr.isatty()     # in a CI log: a line every 30 s rather than none
+        return tqdm(total=total, unit=unit, desc=desc, disable=quiet, file=sys.stderr,
+                    dynamic_ncols=True, leave=not tty, mininterval=0.1 if tty else 30)
+    return bar
+
+
+def cmd_sweep(args) -> int:
+    from harness import results
+    from harness.shard import selects
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    sweep = Sweep(args.op, args.seed, args.targets, args.timeout, progress=_bars(args.quiet),
+                  log=lambda text: print(text, file=sys.stderr))
+    indices = [i for i in range(args.n) if selects(args.shard, config_id(args.op, args.seed, i))]
+    shard_text = f", shard {args.shard[0]}/{args.shard[1]}" if args.shard else ""
+    found: list[Found] = []
+    with open(out / "results.jsonl", "w", encoding="utf-8") as stream:
+        def record(case, cfg, outcomes):
+            case = replace(case, text="\n".join(line[4:] for line in case_body(case)))
+            for target, (verdict, ref, tf) in outcomes.items():
+                rec = results.record(case, target, verdict, ref, tf, sweep.session.tf_version)
+                stream.write(json.dumps(rec, sort_keys=True, ensure_ascii=False) + "\n")
+        try:
+            sweep.sweep(indices, record)
+            if not args.no_shrink:
+                found = sweep.shrink_all(args.max_shrink_calls, seconds=args.shrink_seconds)
+                name_classes(found)
+                source = (f"tfconform sweep --op {args.op} --seed {args.seed} "
+                          f"(TF {sweep.session.tf_version})")
+                write_repros(found, Path(args.found), source, sweep.session.tf_version, args.timeout,
+                             args.overwrite)
+                verify(sweep, found)
+        finally:
+            sweep.session.close()
+    if args.no_shrink:
+        found = [Found(args.op, g.deviation, g.coarse, g.best[2], g.best[1], g.count, status="unshrunk")
+                 for g in sorted(sweep.groups.values(), key=lambda g: (-g.count, g.best[1]))]
+    results.write_meta(out / "results.jsonl", results.run_meta(sweep.targets, sweep.session.tf_version))
+    (out / "classes.json").write_text(json.dumps([{
+        "op": f.op, "kind": f.deviation.kind, "targets": list(f.deviation.targets),
+        "patterns": target_patterns(f.deviation.targets), "behaviour": f.deviation.behaviour,
+        "reference": f.deviation.reference, "features": list(f.features), "count": f.count,
+        "example": f.example, "config": f.config, "file": f.path.as_posix() if f.path else None,
+        "status": f.status, "shrink_checks": f.checks, "shrink_tf_calls": f.tf_calls,
+        "shrink_seconds": round(f.seconds, 1),
+    } for f in found], indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(summary(sweep, found, shard_text))
+    print(f"results: {out / 'results.jsonl'}   classes: {out / 'classes.json'}")
+    return 1 if any(f.status in ("new", "not-reproduced", "unstable") for f in found) else 0
