@@ -142,6 +142,15 @@ def _worker_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.{worker}{path.suffix}") if worker else path
 
 
+def pytest_runtest_teardown(item, nextitem):
+    """A case's reference outcome is computed once for all its targets; once the next item is
+    another case (xdist hands out items in collection order, targets of a case together), it is
+    dropped, so memory holds one case at a time, not the whole suite's tensors."""
+    if isinstance(item, CaseItem) and getattr(nextitem, "case", None) is not item.case \
+            and _SESSION in item.config.stash:
+        item.config.stash[_SESSION].forget(item.case)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session):
     """Each process writes its own results (an xdist worker does so before it reports itself

@@ -1,0 +1,47 @@
+"""The pytest plugin in a pytest of its own (pytester): memory stays bounded across a suite."""
+import textwrap
+
+pytest_plugins = ["pytester"]
+
+CASES = textwrap.dedent("""\
+    cases:
+      - id: first
+        op: conv2d
+        input: {shape: [1, 5, 4, 2], random: {seed: 1}}
+        filters: {shape: [2, 3, 2, 3], random: {seed: 2}}
+        strides: 1
+        padding: VALID
+        matrix:
+          padding: [VALID, SAME]
+      - id: second
+        op: max_pool2d
+        input: {shape: [2, 4, 5, 1], range: 1}
+        ksize: 2
+        strides: 2
+        padding: SAME
+    """)
+
+WATCH = textwrap.dedent("""\
+    import pytest
+    SIZES = []
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_runtest_teardown(item, nextitem):
+        from harness.plugin import _SESSION
+        if _SESSION in item.config.stash:
+            SIZES.append(len(item.config.stash[_SESSION]._cache))
+
+    def pytest_sessionfinish(session):
+        print("cache sizes:", SIZES)
+    """)
+
+
+def test_reference_outcomes_are_dropped_once_a_case_has_run(pytester):
+    """Three cases x two targets: every case's reference is computed once for both targets and
+    dropped when the next case starts, so the cache never holds more than one case."""
+    pytester.makefile(".yaml", **{"cases/few": CASES})
+    pytester.makeconftest(WATCH)
+    result = pytester.runpytest_subprocess("cases", "-s", "-p", "no:cacheprovider",
+                                           "--tfconform-targets", "eager/eigen,function/eigen")
+    result.assert_outcomes(passed=6)
+    result.stdout.fnmatch_lines(["*cache sizes: [[]1, 0, 1, 0, 1, 0[]]"])
