@@ -1,16 +1,12 @@
 """The command line contract: exit statuses, path:line problems, filters, results and report,
 and a reproduction snippet that really reproduces."""
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from harness.cli import keyword_filter, main, parse_size, parse_targets
-
-ROOT = Path(__file__).resolve().parent.parent
 
 GOOD = """\
 source: "cli test <script>alert(1)</script>"
@@ -53,10 +49,8 @@ cases:
 """
 
 
-def test_check_reports_every_problem_with_its_line(tmp_path, capsys):
-    (tmp_path / "cases").mkdir()
-    bad = tmp_path / "cases" / "broken.yaml"
-    bad.write_text(BROKEN)
+def test_check_reports_every_problem_with_its_line(write_cases, capsys):
+    bad = write_cases(broken=BROKEN) / "broken.yaml"
     assert main(["check", str(bad)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert any(line.startswith(f"{bad}:4: ") and "3 elements" in line for line in err), err
@@ -81,14 +75,13 @@ def test_parsers():
     assert keep("x.yaml::a conv2d") and not keep("x.yaml::b conv2d_transpose") and keep("max_pool2d")
 
 
-def test_run_writes_results_and_report_and_merges(tmp_path):
-    (tmp_path / "cases").mkdir()
-    (tmp_path / "cases" / "good.yaml").write_text(GOOD)
-    (tmp_path / "cases" / "pool.yaml").write_text(POOL)
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    run = [sys.executable, "-m", "harness", "run", "cases", "-q", "--targets", "eager/eigen"]
-    proc = subprocess.run(run + ["-o", "a", "-k", "not pool"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=600)
+def test_run_writes_results_and_report_and_merges(tmp_path, write_cases, harness_cli):
+    write_cases(good=GOOD, pool=POOL)
+
+    def run(*args):
+        return harness_cli("run", "cases", "-q", "--targets", "eager/eigen", *args)
+
+    proc = run("-o", "a", "-k", "not pool")
     assert proc.returncode == 0, proc.stderr
     assert "2 pass" in proc.stdout
     records = [json.loads(line) for line in (tmp_path / "a" / "results.jsonl").read_text().splitlines()]
@@ -97,12 +90,10 @@ def test_run_writes_results_and_report_and_merges(tmp_path):
     assert {"id", "op", "target", "status", "kind", "reference", "tf", "max_abs_err", "message"} <= records[0].keys()
     assert records[0]["tf"]["shape"] == [1, 3, 4, 2]
     # Deterministic: a second run gives the same file, byte for byte.
-    proc = subprocess.run(run + ["-o", "b", "-k", "not pool"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=600)
+    proc = run("-o", "b", "-k", "not pool")
     assert (tmp_path / "a" / "results.jsonl").read_bytes() == (tmp_path / "b" / "results.jsonl").read_bytes()
     # The report merges shards and escapes what came from the case file.
-    proc = subprocess.run(run + ["-o", "c", "-k", "pool"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=600)
+    proc = run("-o", "c", "-k", "pool")
     assert proc.returncode == 0, proc.stderr
     assert main(["report", str(tmp_path / "a" / "results.jsonl"), str(tmp_path / "c" / "results.jsonl"),
                  "-o", str(tmp_path / "merged")]) == 0
@@ -122,14 +113,12 @@ def test_report_rejects_non_results(tmp_path, capsys):
     assert f"{bad}:1: not a tfconform result" in err and f"{bad}:2: not JSON" in err
 
 
-def test_snippet_reproduces_the_case(tmp_path):
+def test_snippet_reproduces_the_case(tmp_path, write_cases):
     from harness.loader import load
     from harness.snippet import snippet
     from harness.tensors import make_tensor
 
-    (tmp_path / "cases").mkdir()
-    path = tmp_path / "cases" / "good.yaml"
-    path.write_text(GOOD)
+    path = write_cases(good=GOOD) / "good.yaml"
     cases, problems = load([str(path)])
     assert not problems
     case = cases[0]

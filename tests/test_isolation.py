@@ -2,15 +2,9 @@
 `tfconform run`, plain pytest and pytest-xdist. The worker's deliberate-failure ops are only
 registered with TFCONFORM_SELFTEST=1."""
 import json
-import os
-import subprocess
-import sys
-from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
 
 CASES = """\
 source: crash isolation self-test
@@ -47,17 +41,13 @@ EXPECTED = {"before": ("pass", None), "segfault": ("fail", "crash"), "abort": ("
             "hang": ("fail", "timeout"), "exit": ("fail", "crash"), "after": ("pass", None)}
 
 
+SELFTEST = {"TFCONFORM_SELFTEST": "1"}      # registers the worker's deliberate-failure ops
+
+
 @pytest.fixture
-def case_dir(tmp_path):
-    (tmp_path / "cases").mkdir()
-    (tmp_path / "cases" / "selftest.yaml").write_text(CASES)
+def case_dir(tmp_path, write_cases):
+    write_cases(selftest=CASES)
     return tmp_path
-
-
-def _env():
-    env = dict(os.environ, TFCONFORM_SELFTEST="1")
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    return env
 
 
 def _outcomes(records):
@@ -68,11 +58,9 @@ def _read(paths):
     return [json.loads(line) for p in paths for line in Path(p).read_text().splitlines()]
 
 
-def test_cli_run_reports_crashes_and_timeouts_and_goes_on(case_dir):
-    proc = subprocess.run(
-        [sys.executable, "-m", "harness", "run", "cases", "--targets", "eager/eigen",
-         "--timeout", "10", "-o", "out", "-q"],
-        cwd=case_dir, env=_env(), capture_output=True, text=True, timeout=600)
+def test_cli_run_reports_crashes_and_timeouts_and_goes_on(case_dir, harness_cli):
+    proc = harness_cli("run", "cases", "--targets", "eager/eigen", "--timeout", "10", "-o", "out", "-q",
+                       env=SELFTEST)
     assert proc.returncode == 1, proc.stderr
     records = _read([case_dir / "out" / "results.jsonl"])
     assert _outcomes(records) == EXPECTED
@@ -84,18 +72,10 @@ def test_cli_run_reports_crashes_and_timeouts_and_goes_on(case_dir):
     assert (case_dir / "out" / "index.html").exists()
 
 
-def _plugin_args():
-    installed = any(ep.value == "harness.plugin" for ep in entry_points(group="pytest11"))
-    return [] if installed else ["-p", "harness.plugin"]
-
-
 @pytest.mark.parametrize("xdist", [[], ["-n", "2"]], ids=["plain", "xdist"])
-def test_pytest_reports_crashes_and_goes_on(case_dir, xdist):
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "cases", "-p", "no:cacheprovider", *_plugin_args(), *xdist,
-         "--tfconform-targets", "eager/eigen", "--tfconform-timeout", "10",
-         "--tfconform-results", "out/results.jsonl", "-q"],
-        cwd=case_dir, env=_env(), capture_output=True, text=True, timeout=600)
+def test_pytest_reports_crashes_and_goes_on(case_dir, harness_pytest, xdist):
+    proc = harness_pytest("cases", *xdist, "--tfconform-targets", "eager/eigen", "--tfconform-timeout", "10",
+                          "--tfconform-results", "out/results.jsonl", "-q", env=SELFTEST)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "2 passed" in proc.stdout and "4 failed" in proc.stdout, proc.stdout
     assert "TensorFlow worker died (SIGSEGV)" in proc.stdout

@@ -1,12 +1,6 @@
 """`tfconform run` and `pytest --tfconform-report` (with pytest-xdist) make the same report:
 each xdist worker writes its own results and tensors, the controller merges them."""
 import os
-import subprocess
-import sys
-from importlib.metadata import entry_points
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
 
 CONV = """\
 source: "report run test"
@@ -34,23 +28,16 @@ cases:
 """
 
 
-def test_cli_and_pytest_xdist_write_the_same_report(tmp_path):
-    (tmp_path / "cases").mkdir()
-    (tmp_path / "cases" / "conv.yaml").write_text(CONV)
-    (tmp_path / "cases" / "pool.yaml").write_text(POOL)
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    cli = subprocess.run([sys.executable, "-m", "harness", "run", "cases", "-q", "--targets", "eager/eigen",
-                          "-o", "cli"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+def test_cli_and_pytest_xdist_write_the_same_report(tmp_path, write_cases, harness_cli, harness_pytest):
+    write_cases(conv=CONV, pool=POOL)
+    cli = harness_cli("run", "cases", "-q", "--targets", "eager/eigen", "-o", "cli")
     assert cli.returncode == 0, cli.stderr
-    plugin = [] if any(ep.value == "harness.plugin" for ep in entry_points(group="pytest11")) else [
-        "-p", "harness.plugin"]
     # A stale worker file from an earlier run must not be merged in.
     (tmp_path / "py").mkdir()
     stale = '{"id": "stale", "target": "eager/eigen", "status": "fail"}\n'
     (tmp_path / "py" / "results.gw7.jsonl").write_text(stale)
-    run = subprocess.run([sys.executable, "-m", "pytest", "cases", "-q", "-p", "no:cacheprovider", *plugin,
-                          "-n", "2", "--tfconform-targets", "eager/eigen", "--tfconform-report", "py"],
-                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    run = harness_pytest("cases", "-q", "-n", "2", "--tfconform-targets", "eager/eigen",
+                         "--tfconform-report", "py")
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"tfconform report: py{os.sep}index.html" in run.stdout
     assert not (tmp_path / "py" / "results.gw7.jsonl").exists()

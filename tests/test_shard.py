@@ -76,11 +76,9 @@ def _records(path: Path) -> list[dict]:
                   key=lambda r: (r["id"], r["target"]))
 
 
-def test_sharded_run_merged_by_report_equals_the_unsharded_run(tmp_path, monkeypatch, capsys):
+def test_sharded_run_merged_by_report_equals_the_unsharded_run(tmp_path, monkeypatch, capsys, write_cases):
     monkeypatch.chdir(tmp_path)
-    case_file = Path("cases") / "shard.yaml"
-    case_file.parent.mkdir()
-    case_file.write_text(CASES)
+    write_cases(shard=CASES)
     common = ["--targets", "eager/eigen", "-q"]
     assert main(["run", "cases", "-o", "full", *common]) == 0
     for i in (1, 2):
@@ -97,10 +95,9 @@ def test_sharded_run_merged_by_report_equals_the_unsharded_run(tmp_path, monkeyp
     capsys.readouterr()
 
 
-def test_an_empty_shard_is_not_an_error(tmp_path, monkeypatch):
+def test_an_empty_shard_is_not_an_error(tmp_path, monkeypatch, write_cases):
     monkeypatch.chdir(tmp_path)
-    Path("cases").mkdir()
-    Path("cases/one.yaml").write_text(CASES.split("  - id: valid")[0])
+    write_cases(one=CASES.split("  - id: valid")[0])
     ids = ["cases/one.yaml::same"]
     empty = next(s for s in range(1, 10) if not selects((s, 9), ids[0]))
     assert main(["run", "cases", "-o", "out", "--shard", f"{empty}/9", "--targets", "eager/eigen",
