@@ -13,6 +13,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
+def cases_dir(tmp_path, monkeypatch):
+    """tmp_path/cases, with the cwd at tmp_path so problems read `cases/<file>:line: ...`."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cases").mkdir()
+    return tmp_path / "cases"
+
+
+@pytest.fixture
 def write_cases(tmp_path):
     """write_cases(name=yaml_text, ...) writes tmp_path/cases/<name>.yaml for each and returns
     tmp_path/cases."""
