@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
+from loader_helpers import write
 
 from harness import loader
 from harness.loader import load
 from harness.model import Known
 from harness.tensors import DTYPES
-from loader_helpers import write
 
 REPO = Path(__file__).resolve().parents[1]
 

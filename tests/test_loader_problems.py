@@ -5,14 +5,13 @@ import textwrap
 
 import pytest
 import yaml
+from loader_helpers import write
 
 from harness import loader, yamlines
 from harness.loader import load
 from harness.ops import OPS
 from harness.problems import PATTERNS
 from harness.tensors import DTYPES
-from loader_helpers import write
-
 
 BROKEN = """
     source: broken on purpose

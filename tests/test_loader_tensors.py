@@ -3,10 +3,10 @@
 import zlib
 
 import numpy as np
+from loader_helpers import write
 
 from harness.loader import load
 from harness.tensors import make_tensor
-from loader_helpers import write
 
 
 def test_values_flat_or_nested(cases_dir):
