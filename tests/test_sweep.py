@@ -306,6 +306,16 @@ def test_sweep_command_end_to_end(tmp_path, capsys):
     assert records and all(r["status"] == "fail" and r["target"] == "eager/eigen" for r in records)
 
 
+def test_op_lists_and_all_parse_and_unknown_ops_are_refused(capsys):
+    from harness.cli import _parser
+    parse = _parser().parse_args
+    assert parse(["sweep", "--op", "conv1d, conv3d"]).op == ["conv1d", "conv3d"]
+    assert parse(["sweep", "--op", "all"]).op == list(sweep.OPS)
+    with pytest.raises(SystemExit) as exit_:
+        parse(["sweep", "--op", "conv2d,conv4d"])
+    assert exit_.value.code == 2 and "unknown op conv4d" in capsys.readouterr().err
+
+
 def test_a_structure_that_always_crashes_a_target_is_quarantined():
     s = sweep.Sweep("max_pool2d", session=object(), targets=ALL_TARGETS)
     cfg = {k.name: k.values[0] for k in sweep.SPACES["max_pool2d"]} | {"kh": 2}

@@ -1,6 +1,7 @@
 """`tfconform sweep`: arguments, the run, results.jsonl / classes.json and the summary table."""
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from dataclasses import replace
@@ -49,7 +50,8 @@ def summary(sweep: Sweep, found: list[Found], shard_text: str = "") -> str:
 def add_arguments(p) -> None:
     from harness.cli import parse_targets
     from harness.shard import parse_shard
-    p.add_argument("--op", required=True, choices=OPS, help="the tf.nn op to sweep")
+    p.add_argument("--op", required=True, type=parse_ops, metavar="OP[,OP...]|all",
+                   help=f"the tf.nn op(s) to sweep, one after the other: {', '.join(OPS)}")
     p.add_argument("--n", type=int, default=500, help="configurations to generate (default 500)")
     p.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
     p.add_argument("--targets", type=parse_targets, default=list(ALL_TARGETS),
@@ -77,14 +79,33 @@ def _bars(quiet: bool):
     return bar
 
 
+def parse_ops(text: str) -> list[str]:
+    ops = list(OPS) if text == "all" else [op.strip() for op in text.split(",") if op.strip()]
+    unknown = [op for op in ops if op not in OPS]
+    if unknown or not ops:
+        raise argparse.ArgumentTypeError(f"unknown op {', '.join(unknown) or repr(text)} (known: {', '.join(OPS)}, all)")
+    return ops
+
+
 def cmd_sweep(args) -> int:
+    """Each op in turn on one set of TF workers; with several ops, each writes into DIR/<op>/."""
+    from harness.runner import Session
+    session = Session(timeout=args.timeout)
+    try:
+        codes = [sweep_op(args, op, session, Path(args.output) / op if len(args.op) > 1 else Path(args.output))
+                 for op in args.op]
+    finally:
+        session.close()
+    return max(codes)
+
+
+def sweep_op(args, op: str, session, out: Path) -> int:
     from harness import results
     from harness.shard import selects
-    out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
-    sweep = Sweep(args.op, args.seed, args.targets, args.timeout, progress=_bars(args.quiet),
+    sweep = Sweep(op, args.seed, args.targets, args.timeout, session=session, progress=_bars(args.quiet),
                   log=lambda text: print(text, file=sys.stderr))
-    indices = [i for i in range(args.n) if selects(args.shard, config_id(args.op, args.seed, i))]
+    indices = [i for i in range(args.n) if selects(args.shard, config_id(op, args.seed, i))]
     shard_text = f", shard {args.shard[0]}/{args.shard[1]}" if args.shard else ""
     found: list[Found] = []
     with open(out / "results.jsonl", "w", encoding="utf-8") as stream:
@@ -93,20 +114,16 @@ def cmd_sweep(args) -> int:
             for target, (verdict, ref, tf) in outcomes.items():
                 rec = results.record(case, target, verdict, ref, tf, sweep.session.tf_version)
                 stream.write(json.dumps(rec, sort_keys=True, ensure_ascii=False) + "\n")
-        try:
-            sweep.sweep(indices, record)
-            if not args.no_shrink:
-                found = sweep.shrink_all(args.max_shrink_calls, seconds=args.shrink_seconds)
-                name_classes(found)
-                source = (f"tfconform sweep --op {args.op} --seed {args.seed} "
-                          f"(TF {sweep.session.tf_version})")
-                write_repros(found, Path(args.found), source, sweep.session.tf_version, args.timeout,
-                             args.overwrite)
-                verify(sweep, found)
-        finally:
-            sweep.session.close()
+        sweep.sweep(indices, record)
+        if not args.no_shrink:
+            found = sweep.shrink_all(args.max_shrink_calls, seconds=args.shrink_seconds)
+            name_classes(found)
+            source = f"tfconform sweep --op {op} --seed {args.seed} (TF {sweep.session.tf_version})"
+            write_repros(found, Path(args.found), source, sweep.session.tf_version, args.timeout,
+                         args.overwrite)
+            verify(sweep, found)
     if args.no_shrink:
-        found = [Found(args.op, g.deviation, g.coarse, g.best[2], g.best[1], g.count, status="unshrunk")
+        found = [Found(op, g.deviation, g.coarse, g.best[2], g.best[1], g.count, status="unshrunk")
                  for g in sorted(sweep.groups.values(), key=lambda g: (-g.count, g.best[1]))]
     results.write_meta(out / "results.jsonl", results.run_meta(sweep.targets, sweep.session.tf_version))
     (out / "classes.json").write_text(json.dumps([{
