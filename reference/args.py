@@ -83,6 +83,14 @@ def spatial_rank(a, name="input"):
     return n
 
 
+def check_window(w, n, name):
+    """A filter's spatial (window) dimensions, the first n, must be positive, as TF's convolutions
+    require ("filter must not have zero elements"; XLA: "Window has a non-positive dimension")."""
+    if 0 in w.shape[:n]:
+        raise InvalidArgumentError(f"{name} must have a window of at least 1 in every spatial dimension, "
+                                   f"got shape {w.shape}")
+
+
 def no_stride_with_dilation(s, d, op):
     if max(s) > 1 and max(d) > 1:  # documented for tf.nn.convolution, depthwise_conv2d and pool
         raise InvalidArgumentError(f"{op}: strides > 1 are not supported with dilations > 1: strides {s}, dilations {d}")

@@ -20,6 +20,7 @@ def conv_plan(x, w, strides, padding, data_format, dilations, n, op, allowed=arg
     x, w = args.tensor(x, names[0], allowed, op), args.tensor(w, names[1], allowed, op)
     args.check_rank(x, n + 2, names[0], extra_batch=not depthwise)
     args.check_rank(w, n + 2, names[1])
+    args.check_window(w, n, names[1])
     s = args.per_dim(strides, n, "strides", cf, stride_forms)
     d = (1,) * n if dilations is None else args.per_dim(dilations, n, "dilations", cf, dil_forms)
     spec = parse_padding(padding, n, cf, op, explicit_ok)
@@ -32,9 +33,16 @@ def conv_plan(x, w, strides, padding, data_format, dilations, n, op, allowed=arg
         shape = w.shape
         w, cg, o = w.reshape(w.shape[:n] + (1, c * o)), 1, c * o
         filter_back = lambda g: g.reshape(shape)
-    if not grouped and c != cg:
+        if c == 0:  # TF's depthwise kernel only asks C == in_channels: no channels give an empty output,
+            w, c = w.reshape(w.shape[:n] + (0, 0)), 1  # computed as one group of no channels (c // cg == 1)
+    elif cg == 0:  # TF's other convolutions reject a filter depth of 0, and 0 groups
+        raise InvalidArgumentError(f"filter depth must be positive, got in_channels 0 ({names[1]} shape {w.shape})")
+    elif not grouped and c != cg:
         raise InvalidArgumentError(f"channel mismatch: input has {c} channels, filters expect {cg} ({op} has no groups)")
-    if cg == 0 or c % cg:
+    elif c == 0:
+        raise InvalidArgumentError(f"number of groups must be positive: input has 0 channels, filters expect {cg} "
+                                   "per group (groups = input channels / filters' in_channels)")
+    elif c % cg:
         raise InvalidArgumentError(f"channel mismatch: input has {c} channels, filters expect {cg} "
                                    "(or a multiple of it, for a grouped convolution)")
     if o % (c // cg):

@@ -24,6 +24,7 @@ def transpose_plan(x, w, output_shape, strides, padding, data_format, dilations,
     x, w = args.tensor(x, names[0], allowed, op), args.tensor(w, names[1], allowed, op)
     args.check_rank(x, n + 2, names[0])
     args.check_rank(w, n + 2, names[1])
+    args.check_window(w, n, names[1])
     s = args.per_dim(strides, n, "strides", cf)
     d = (1,) * n if dilations is None else args.per_dim(dilations, n, "dilations", cf)
     spec = parse_padding(padding, n, cf, op, explicit_ok)
@@ -40,6 +41,8 @@ def transpose_plan(x, w, output_shape, strides, padding, data_format, dilations,
     else:
         also = f" (or {n} spatial)" if spatial_shape_ok else ""
         raise InvalidArgumentError(f"output_shape must have {n + 2}{also} values, got {shape}")
+    if w.shape[-2] == 0:  # the depth of the forward convolution's filter, which TF's kernels reject when 0
+        raise InvalidArgumentError(f"filter depth must be positive, got output channels 0 ({names[1]} shape {w.shape})")
     if xl.shape[-1] != w.shape[-1]:
         raise InvalidArgumentError(f"channel mismatch: input has {xl.shape[-1]} channels, filters expect {w.shape[-1]}")
     if c_out != w.shape[-2]:

@@ -16,7 +16,9 @@ def window_reduce(x, window, strides, padding, op, include_batch_in_index=False,
     Output element o reads x[o * strides + tap * dilations - lo] for every tap of the window that is
     inside x; padding: (lo, hi) per spatial dimension. Padding never takes part: max pads with -inf
     (a window always holds at least one real element), avg divides by the number of real elements,
-    argmax never selects padding. NaN propagates through max and avg (np.maximum semantics).
+    argmax never selects padding. NaN propagates through max and avg (np.maximum semantics): the
+    maximum of values holding a NaN is NaN (IEEE 754), the rule the reference keeps although TF's
+    max pooling skips NaN (TF documents no NaN rule; see cases/ops/max_pool_nan.yaml).
     'argmax' returns (max, index): the flat index (y * W + x) * C + c of the input element (plus
     b * H * W * C with include_batch_in_index), the first in row-major window order that equals the max.
     avg sums in float64. max and argmax compare in x's own dtype (exact: a max is one of the values;

@@ -1,0 +1,214 @@
+"""The reference on degenerate shapes and NaN, against TF's documented rules and hand-computed values.
+
+- A convolution's filter depth (its in_channels; for a transposed convolution the filter's output
+  channels, the depth of the convolution it transposes) must be positive: TF's Conv2D/Conv3D kernels
+  ("filter depth must be stricly positive"), their shape functions ("Depth of filter must not be 0")
+  and the backprop-input kernels ("filter depth must be strictly greated than zero"). An input with
+  0 channels makes 0 groups, which the shape functions reject ("Number of groups must not be 0").
+- depthwise_conv2d only asks input channels == filter in_channels (DepthwiseConv2dNative's kernel
+  and shape function): 0 == 0 gives an empty output, channels * multiplier = 0.
+- Every spatial dimension of a filter must be at least 1 (TF's conv_ops_test: "Filter dimensions
+  must be greater than 0" -> "filter must not have zero elements"; XLA: "Window has a non-positive
+  dimension"); so must every pooling window (MaxPool, AvgPool: "ksize must be positive").
+- NaN: a maximum or average over a window holding a NaN is NaN (IEEE 754 / numpy), the reference's rule.
+"""
+import itertools
+
+import numpy as np
+import pytest
+
+import reference as R
+
+IAE = R.InvalidArgumentError
+DEPTH = "filter depth must be positive"
+WINDOW = "must have a window of at least 1 in every spatial dimension"
+
+
+def nhwc(a):
+    return np.asarray(a, np.float64)[None, :, :, None]
+
+
+# ---------------------------------------------------------------- filters of depth 0, inputs of 0 channels
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: R.conv1d(np.ones((1, 3, 0)), np.ones((2, 0, 1)), 1, "VALID"), DEPTH + r", got in_channels 0 \(filters shape \(2, 0, 1\)\)"),
+    (lambda: R.conv2d(np.ones((1, 3, 3, 0)), np.ones((2, 2, 0, 1)), 1, "VALID"), DEPTH),
+    (lambda: R.conv2d(np.ones((1, 3, 3, 0)), np.ones((2, 2, 0, 0)), 1, "SAME"), DEPTH),
+    (lambda: R.conv2d(np.ones((1, 3, 3, 2)), np.ones((2, 2, 0, 1)), 1, "VALID"), DEPTH),
+    (lambda: R.conv2d(np.ones((1, 0, 3, 3)), np.ones((2, 2, 0, 1)), 1, "VALID", data_format="NCHW"), DEPTH),
+    (lambda: R.conv3d(np.ones((1, 3, 3, 3, 0)), np.ones((2, 2, 2, 0, 1)), [1] * 5, "VALID"), DEPTH),
+    (lambda: R.conv3d(np.ones((1, 3, 3, 3, 2)), np.ones((2, 2, 2, 0, 1)), [1] * 5, "VALID"), DEPTH),
+    (lambda: R.convolution(np.ones((1, 3, 3, 0)), np.ones((2, 2, 0, 1))), DEPTH),
+    (lambda: R.convolution(np.ones((1, 3, 3, 0)), np.ones((2, 2, 0, 1)), dilations=2), DEPTH),
+    (lambda: R.convolution(np.ones((1, 3, 3, 3, 0)), np.ones((2, 2, 2, 0, 1))), DEPTH),
+    (lambda: R.atrous_conv2d(np.ones((1, 3, 3, 0)), np.ones((2, 2, 0, 1)), 1, "VALID"), DEPTH),
+    (lambda: R.atrous_conv2d(np.ones((1, 3, 3, 0)), np.ones((2, 2, 0, 1)), 2, "SAME"), DEPTH),
+    # the depthwise part gives (1, 2, 2, 0); the 1x1 pointwise convolution then has depth 0
+    (lambda: R.separable_conv2d(np.ones((1, 3, 3, 0)), np.ones((2, 2, 0, 1)), np.ones((1, 1, 0, 1)), [1] * 4, "VALID"),
+     DEPTH + r", got in_channels 0 \(pointwise_filter shape"),
+    # 0 channels / 1 or 2 per group = 0 groups
+    (lambda: R.conv2d(np.ones((1, 3, 3, 0)), np.ones((2, 2, 1, 1)), 1, "VALID"), "number of groups must be positive"),
+    (lambda: R.conv2d(np.ones((1, 3, 3, 0)), np.ones((2, 2, 2, 4)), 1, "VALID"), "number of groups must be positive"),
+    (lambda: R.conv1d(np.ones((1, 3, 0)), np.ones((2, 1, 1)), 1, "VALID"), "number of groups must be positive"),
+    (lambda: R.convolution(np.ones((1, 3, 3, 0)), np.ones((2, 2, 1, 1))), "number of groups must be positive"),
+    (lambda: R.conv3d(np.ones((1, 3, 3, 3, 0)), np.ones((2, 2, 2, 1, 1)), [1] * 5, "VALID"),
+     r"channel mismatch: input has 0 channels, filters expect 1 \(conv3d has no groups\)"),
+    (lambda: R.depthwise_conv2d(np.ones((1, 3, 3, 0)), np.ones((2, 2, 1, 1)), [1] * 4, "VALID"),
+     "channel mismatch: input has 0 channels, filter expects 1"),
+    (lambda: R.depthwise_conv2d(np.ones((1, 3, 3, 2)), np.ones((2, 2, 0, 1)), [1] * 4, "VALID"),
+     "channel mismatch: input has 2 channels, filter expects 0"),
+    # transposed: filters [*k, output channels, input channels]; output channels 0 = the forward filter's depth
+    (lambda: R.conv2d_transpose(np.ones((1, 2, 2, 1)), np.ones((2, 2, 0, 1)), [1, 3, 3, 0], 1, "VALID"),
+     DEPTH + r", got output channels 0 \(filters shape \(2, 2, 0, 1\)\)"),
+    (lambda: R.conv2d_transpose(np.ones((1, 1, 1, 1)), np.ones((1, 1, 0, 1)), [1, 1, 1, 0], 1, [[0, 0]] * 4), DEPTH),
+    (lambda: R.conv2d_transpose(np.ones((1, 1, 1, 1)), np.ones((1, 1, 0, 1)), [1, 1, 2, 0], 1, "VALID"), DEPTH),
+    (lambda: R.conv1d_transpose(np.ones((1, 2, 1)), np.ones((2, 0, 1)), [1, 3, 0], 1, "VALID"), DEPTH),
+    (lambda: R.conv3d_transpose(np.ones((1, 2, 2, 2, 1)), np.ones((2, 2, 2, 0, 1)), [1, 3, 3, 3, 0], 1, "VALID"), DEPTH),
+    (lambda: R.conv_transpose(np.ones((1, 2, 2, 1)), np.ones((2, 2, 0, 1)), [1, 3, 3, 0], 1, "VALID"), DEPTH),
+    (lambda: R.atrous_conv2d_transpose(np.ones((1, 2, 2, 1)), np.ones((2, 2, 0, 1)), [1, 4, 4, 0], 2, "VALID"), DEPTH),
+    (lambda: R.atrous_conv2d_transpose(np.ones((1, 3, 3, 1)), np.ones((2, 2, 0, 1)), [1, 3, 3, 0], 1, "SAME"), DEPTH),
+])
+def test_zero_depth_and_zero_groups_rejected(call, message):
+    with pytest.raises(IAE, match=message):
+        call()
+
+
+def test_message_no_longer_claims_a_mismatch_for_zero_vs_zero():
+    with pytest.raises(IAE) as info:
+        R.conv2d(np.ones((1, 3, 3, 0)), np.ones((2, 2, 0, 1)), 1, "VALID")
+    assert "mismatch" not in str(info.value) and "multiple" not in str(info.value)
+
+
+@pytest.mark.parametrize("shape,filter_shape,strides,padding,dilations,data_format,out", [
+    # VALID 3x3 with a 2x2 window: 2x2 positions; 0 channels * multiplier 1 = 0 output channels
+    ((1, 3, 3, 0), (2, 2, 0, 1), [1, 1, 1, 1], "VALID", None, "NHWC", (1, 2, 2, 0)),
+    # SAME stride 2: ceil(3 / 2) = 2 per dimension; multiplier 3 -> 0 * 3 channels
+    ((1, 3, 3, 0), (2, 2, 0, 3), [1, 2, 2, 1], "SAME", None, "NHWC", (1, 2, 2, 0)),
+    # dilation 2: effective window 3 -> 1x1; batch 2
+    ((2, 3, 3, 0), (2, 2, 0, 1), [1, 1, 1, 1], "VALID", [2, 2], "NHWC", (2, 1, 1, 0)),
+    # NCHW: (N, C, H, W) = (1, 0, 4, 5), window 2x3 VALID -> 3x3
+    ((1, 0, 4, 5), (2, 3, 0, 2), [1, 1, 1, 1], "VALID", None, "NCHW", (1, 0, 3, 3)),
+])
+def test_depthwise_with_no_channels_is_empty(shape, filter_shape, strides, padding, dilations, data_format, out):
+    y = R.depthwise_conv2d(np.ones(shape), np.ones(filter_shape), strides, padding, data_format, dilations)
+    assert y.shape == out and y.dtype == np.float64
+    grads = R.grad.vjp("depthwise_conv2d", {"input": np.ones(shape), "filter": np.ones(filter_shape)},
+                       {"strides": strides, "padding": padding, "data_format": data_format, "dilations": dilations},
+                       {"output": np.ones(out)})
+    assert grads["input"].shape == shape and grads["filter"].shape == filter_shape
+
+
+@pytest.mark.parametrize("op,x,w,output_shape,rate_or_strides", [
+    # filters [k, k, out 1, in 0]: the input has no channels, nothing flows back: zeros of output_shape
+    ("conv2d_transpose", (1, 2, 2, 0), (2, 2, 1, 0), [1, 3, 3, 1], 1),
+    ("conv1d_transpose", (1, 2, 0), (2, 1, 0), [1, 3, 1], 1),
+    ("conv3d_transpose", (1, 2, 2, 2, 0), (2, 2, 2, 1, 0), [1, 3, 3, 3, 1], 1),
+    ("atrous_conv2d_transpose", (1, 2, 2, 0), (2, 2, 1, 0), [1, 4, 4, 1], 2),
+])
+def test_transpose_of_no_input_channels_is_zeros(op, x, w, output_shape, rate_or_strides):
+    y = getattr(R, op)(np.ones(x), np.ones(w), output_shape, rate_or_strides, "VALID")
+    np.testing.assert_array_equal(y, np.zeros(output_shape))
+
+
+# Every small combination of channels 0..2, filter depth 0..2 and output channels 0..2 through every
+# convolution: a result or InvalidArgumentError, never another exception (ZeroDivisionError was one).
+SIZES = (0, 1, 2)
+
+
+def _calls():
+    ops = {
+        "conv2d": lambda c, cg, o: R.conv2d(np.ones((1, 3, 3, c)), np.ones((2, 2, cg, o)), 1, "VALID"),
+        "conv1d": lambda c, cg, o: R.conv1d(np.ones((1, 3, c)), np.ones((2, cg, o)), 1, "SAME"),
+        "conv3d": lambda c, cg, o: R.conv3d(np.ones((1, 2, 2, 2, c)), np.ones((1, 2, 1, cg, o)), [1] * 5, "VALID"),
+        "convolution": lambda c, cg, o: R.convolution(np.ones((1, 3, 3, c)), np.ones((2, 2, cg, o)), dilations=2),
+        "atrous": lambda c, cg, o: R.atrous_conv2d(np.ones((1, 3, 3, c)), np.ones((2, 2, cg, o)), 2, "SAME"),
+        "depthwise": lambda c, cg, o: R.depthwise_conv2d(np.ones((1, 3, 3, c)), np.ones((2, 2, cg, o)), [1] * 4, "SAME"),
+        "separable": lambda c, cg, o: R.separable_conv2d(np.ones((1, 3, 3, c)), np.ones((2, 2, cg, 1)),
+                                                         np.ones((1, 1, cg, o)), [1] * 4, "VALID"),
+        "transpose": lambda c, cg, o: R.conv2d_transpose(np.ones((1, 2, 2, c)), np.ones((2, 2, o, cg)), [1, 3, 3, o], 1, "VALID"),
+    }
+    for (name, op), (c, cg, o) in itertools.product(ops.items(), itertools.product(SIZES, SIZES, SIZES)):
+        yield f"{name}-{c}-{cg}-{o}", op, (c, cg, o)
+
+
+@pytest.mark.parametrize("name,op,sizes", list(_calls()), ids=[n for n, _, _ in _calls()])
+def test_channel_counts_never_crash(name, op, sizes):
+    try:
+        y = op(*sizes)
+    except IAE:
+        return
+    assert isinstance(y, np.ndarray)
+
+
+# ---------------------------------------------------------------- windows of size 0
+
+@pytest.mark.parametrize("call", [
+    lambda: R.conv2d(np.ones((1, 3, 3, 1)), np.ones((0, 2, 1, 1)), 1, "VALID"),
+    lambda: R.conv2d(np.ones((1, 3, 3, 1)), np.ones((2, 0, 1, 1)), 1, "SAME"),
+    lambda: R.conv2d(np.ones((1, 3, 3, 1)), np.ones((2, 0, 1, 0)), 1, "SAME"),
+    lambda: R.conv2d(np.ones((0, 3, 3, 1)), np.ones((0, 2, 1, 1)), 1, "VALID"),
+    lambda: R.conv1d(np.ones((1, 3, 1)), np.ones((0, 1, 1)), 1, "VALID"),
+    lambda: R.conv3d(np.ones((1, 3, 3, 3, 1)), np.ones((2, 0, 2, 1, 1)), [1] * 5, "VALID"),
+    lambda: R.convolution(np.ones((1, 3, 3, 1)), np.ones((0, 2, 1, 1)), padding="VALID", dilations=2),
+    lambda: R.atrous_conv2d(np.ones((1, 3, 3, 1)), np.ones((0, 2, 1, 1)), 1, "VALID"),
+    lambda: R.atrous_conv2d(np.ones((1, 3, 3, 1)), np.ones((0, 2, 1, 1)), 2, "VALID"),
+    lambda: R.depthwise_conv2d(np.ones((1, 3, 3, 1)), np.ones((0, 2, 1, 1)), [1] * 4, "VALID"),
+    lambda: R.separable_conv2d(np.ones((1, 3, 3, 1)), np.ones((0, 2, 1, 1)), np.ones((1, 1, 1, 1)), [1] * 4, "VALID"),
+    lambda: R.conv2d_transpose(np.ones((1, 4, 2, 1)), np.ones((0, 2, 1, 1)), [1, 3, 3, 1], 1, "VALID"),
+    lambda: R.conv2d_transpose(np.ones((2, 1, 1, 1)), np.ones((0, 1, 1, 1)), [2, 1, 1, 1], [2, 1], "VALID"),
+    lambda: R.conv2d_transpose(np.ones((1, 3, 3, 1)), np.ones((0, 2, 1, 1)), [1, 3, 3, 1], 1, "SAME"),
+    lambda: R.conv1d_transpose(np.ones((1, 4, 1)), np.ones((0, 1, 1)), [1, 3, 1], 1, "VALID"),
+    lambda: R.conv3d_transpose(np.ones((1, 3, 3, 3, 1)), np.ones((0, 1, 1, 1, 1)), [1, 3, 3, 3, 1], 1, "SAME"),
+    lambda: R.atrous_conv2d_transpose(np.ones((1, 3, 3, 1)), np.ones((0, 2, 1, 1)), [1, 3, 3, 1], 2, "SAME"),
+])
+def test_zero_size_kernel_rejected(call):
+    with pytest.raises(IAE, match=WINDOW):
+        call()
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: R.max_pool2d(np.ones((1, 3, 3, 1)), [1, 0], 1, "VALID"), r"ksize must be positive, got \[1, 0\]"),
+    (lambda: R.max_pool2d(np.ones((1, 3, 3, 1)), [1, 1, 0, 1], 1, "SAME"), "ksize must be positive"),
+    (lambda: R.avg_pool2d(np.ones((1, 3, 3, 1)), [0, 1], 1, "VALID"), "ksize must be positive"),
+    (lambda: R.max_pool1d(np.ones((1, 3, 1)), 0, 1, "VALID"), "ksize must be positive"),
+    (lambda: R.avg_pool1d(np.ones((1, 3, 1)), 0, 1, "SAME"), "ksize must be positive"),
+    (lambda: R.max_pool3d(np.ones((1, 3, 3, 3, 1)), [1, 0, 1], 1, "VALID"), "ksize must be positive"),
+    (lambda: R.avg_pool3d(np.ones((1, 3, 3, 3, 1)), [1, 0, 1], 1, "VALID"), "ksize must be positive"),
+    (lambda: R.max_pool(np.ones((1, 3, 3, 1)), [0, 1], 1, "VALID"), "ksize must be positive"),
+    (lambda: R.avg_pool(np.ones((1, 3, 3, 1)), [1, 0], 1, "VALID"), "ksize must be positive"),
+    (lambda: R.max_pool_with_argmax(np.ones((1, 3, 3, 1)), [1, 0], 1, "VALID"), "ksize must be positive"),
+    (lambda: R.pool(np.ones((1, 3, 3, 1)), [1, 0], "MAX", padding="VALID"), "window_shape must be positive"),
+    (lambda: R.pool(np.ones((1, 3, 3, 1)), [0, 1], "AVG", padding="VALID"), "window_shape must be positive"),
+])
+def test_zero_size_pooling_window_rejected(call, message):
+    with pytest.raises(IAE, match=message):
+        call()
+
+
+# ---------------------------------------------------------------- NaN
+
+def test_max_pool_nan_wherever_it_is_in_the_window():
+    x = nhwc([[np.nan, 1, 2], [3, 4, np.nan], [5, 6, 7]])
+    # 2x2 VALID: [nan,1,3,4] -> nan (NaN first), [1,2,4,nan] -> nan (NaN last), [3,4,5,6] -> 6, [4,nan,6,7] -> nan
+    np.testing.assert_array_equal(R.max_pool2d(x, 2, 1, "VALID"), nhwc([[np.nan, np.nan], [6, np.nan]]))
+    # an all-NaN window is NaN, never -inf or the dtype's lowest value
+    y = R.max_pool2d(nhwc([[np.nan, np.nan, 2], [np.nan, np.nan, 1]]), 2, 1, "VALID")
+    np.testing.assert_array_equal(y, nhwc([[np.nan, np.nan]]))
+    # SAME 2x2 stride 2 on 3x3 (pad 1 at the end): the corner window holds 7 and padding only -> 7
+    np.testing.assert_array_equal(R.max_pool2d(x, 2, 2, "SAME"), nhwc([[np.nan, np.nan], [6, 7]]))
+
+
+def test_max_pool_with_argmax_nan_index_is_the_first_nan():
+    x = nhwc([[np.nan, 1, 2], [3, 4, np.nan], [5, 6, 7]])  # flat index y * 3 + x
+    values, index = R.max_pool_with_argmax(x, 2, 1, "VALID")
+    np.testing.assert_array_equal(values, nhwc([[np.nan, np.nan], [6, np.nan]]))
+    # windows' first NaN: (0,0) -> 0; (1,2) -> 5; max 6 at (2,1) -> 7; (1,2) -> 5
+    assert index.ravel().tolist() == [0, 5, 7, 5]
+
+
+def test_avg_pool_propagates_nan():
+    x = nhwc([[np.nan, 1, 2], [3, 4, np.nan], [5, 6, 7]])
+    # 2x2 VALID: only [3,4,5,6] is NaN-free -> 18 / 4 = 4.5
+    np.testing.assert_array_equal(R.avg_pool2d(x, 2, 1, "VALID"), nhwc([[np.nan, np.nan], [4.5, np.nan]]))
+    # SAME 2x2 stride 2: the corner window is 7 and padding: 7 / 1; [5, 6] -> 5.5
+    np.testing.assert_array_equal(R.avg_pool2d(x, 2, 2, "SAME"), nhwc([[np.nan, np.nan], [5.5, 7]]))
