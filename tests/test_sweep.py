@@ -24,13 +24,19 @@ def test_generation_is_deterministic_and_independent_of_order(op):
 
 @pytest.mark.parametrize("op", sweep.OPS)
 def test_every_configuration_is_a_case_of_its_op(op):
+    """Tensor and argument names are the op's, required arguments are there (tf.nn.convolution,
+    transposes and pool have optional ones), and data_format names the input's rank."""
     from harness.ops import OPS
+    from harness.sweep.space import FORMATS
     for i in range(60):
         cfg = sweep.generate(op, 0, i)
         case = sweep.to_case(op, cfg, sweep.config_id(op, 0, i))
         assert case.op == op and set(case.tensors) == set(OPS[op].tensors)
-        assert set(case.args) <= set(OPS[op].args)
-        assert all(min(t.shape, default=1) >= 0 for t in case.tensors.values())
+        assert set(OPS[op].required) <= set(case.args) | set(case.tensors) <= set(OPS[op].args) | set(case.tensors)
+        fmt = case.args.get("data_format")
+        if fmt and op != "bias_add":
+            rank = len(case.tensors[OPS[op].tensors[0]].shape) - 2
+            assert fmt == FORMATS[rank][1] and cfg["layout"] == "NCHW", (op, cfg)
         assert case.id == f"sweep/{op}::{op}-s0-{i:05d}"
 
 
@@ -52,27 +58,29 @@ TRANSPOSES = ("conv1d_transpose", "conv2d_transpose", "conv3d_transpose", "conv_
 @pytest.mark.parametrize("op", TRANSPOSES)
 def test_transpose_output_shape_fits_unless_asked_not_to(op):
     """The output_shape's forward convolution gives the input's size exactly when the class
-    features do not say `output_shape-mismatch`; most configurations fit."""
+    features do not say `output_shape-mismatch`; most configurations fit, in either layout."""
     from harness.sweep.build import Geometry
     from reference.padding import window_geometry
-    fitting = 0
-    for i in range(200):
+    fitting, layouts = 0, set()
+    for i in range(300):
         cfg = sweep.generate(op, 0, i)
         g = Geometry.of(op, cfg)
         if op.startswith("atrous"):
             g.dilations = [cfg["rate"]] * 2
-        if g.first or cfg["padding"] == "EXPLICIT" or 0 in g.kernel:
+        if cfg["padding"] == "EXPLICIT" or 0 in g.kernel:
             continue
         args = sweep.to_case(op, cfg, "x").args
+        spatial = args["output_shape"][2:] if g.first else args["output_shape"][1:-1]
         keff = [(k - 1) * d + 1 for k, d in zip(g.kernel, g.dilations)]
         fits = "output_shape-mismatch" not in sweep.features(op, cfg)
         fitting += fits
+        layouts.add(g.first)
         try:
-            out = window_geometry(args["output_shape"][1:-1], keff, g.strides, cfg["padding"])[0]
+            out = window_geometry(spatial, keff, g.strides, cfg["padding"])[0]
         except ValueError:
             out = None
         assert (out == g.sizes) == fits, cfg
-    assert fitting > 100
+    assert fitting > 150 and layouts == ({False} if op.startswith("atrous") else {False, True})
 
 
 FAMILY_EDGES = {   # what 400 configurations of each kind of op must reach
@@ -95,7 +103,20 @@ def test_every_op_reaches_its_edges(op):
         want |= {"max", "avg", "dilation>1"}
     if op in ("convolution", "conv_transpose", "max_pool", "avg_pool", "pool"):
         want |= {"1d", "3d"}
+    if any(k.name == "layout" for k in sweep.SPACES[op]):         # channels first, named by rank
+        from harness.sweep.build import RANK
+        ranks = {1, 2, 3} if any(k.name == "rank" for k in sweep.SPACES[op]) else {RANK[op]}
+        want |= {{1: "ncw", 2: "nchw", 3: "ncdhw"}[r] for r in ranks}
+    if any(k.name == "padding" and "EXPLICIT" in k.values for k in sweep.SPACES[op]):
+        want.add("explicit")
     assert want <= feats, want - feats
+
+
+def test_every_feature_has_a_phrase_for_repro_reasons():
+    from harness.sweep.repro import PHRASES, phrase
+    feats = {f for op in sweep.OPS for i in range(300) for f in sweep.features(op, sweep.generate(op, 0, i))}
+    assert {f for f in feats if not f.startswith("empty-")} | {"output-zero"} <= set(PHRASES)
+    assert phrase("empty-pointwise_filter") == "pointwise_filter with a zero dimension"
 
 
 def test_knobs_an_op_ignores_build_the_same_case():
@@ -229,6 +250,9 @@ def test_sweep_spaces_shrink_to_unit_values():
         case = sweep.to_case(op, simplest, "x")
         assert case.dtype == "float32"
         assert all(t.kind == "fill" and t.data == 1 and set(t.shape) <= {1} for t in case.tensors.values()), op
+        assert case.args.get("padding", "VALID") == "VALID" and "dilations" not in case.args, op
+        assert all(v in (1, [1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1, 1])
+                   for k, v in case.args.items() if k in ("strides", "stride", "ksize", "rate")), op
 
 
 # ---- repro files --------------------------------------------------------------------------

@@ -92,7 +92,7 @@ def _filter_channels(cfg: dict) -> int:
 def _conv(op, cfg):
     g, c = Geometry.of(op, cfg), cfg["c"]
     fc = _filter_channels(cfg)
-    groups = c // fc if fc and c % fc == 0 else 1
+    groups = c // fc if fc and c and c % fc == 0 else 1
     args = {"stride" if op == "conv1d" else "strides": g.per_dim(cfg["stride_form"], g.strides),
             "padding": g.padding(cfg["padding"])}
     if max(g.dilations) > 1:
@@ -207,7 +207,9 @@ def _bias_add(op, cfg):
     fmt = cfg["data_format"]
     axis = 1 if fmt and fmt.startswith("NC") else len(dims) - 1
     size = dims[axis] + (1 if cfg["bias"] == "mismatch" else 0)
-    facts = [f"rank{cfg['rank']}"] + (["bias-mismatch"] if cfg["bias"] == "mismatch" else [])
+    facts = [f"rank{cfg['rank']}"] if cfg["rank"] != 4 else []         # 4 is the simplest rank
+    facts += [f"format-{fmt.lower()}"] if fmt else []
+    facts += ["bias-mismatch"] if cfg["bias"] == "mismatch" else []
     return Built({"data_format": fmt} if fmt else {}, {"value": dims, "bias": (size,)},
                  cfg["dtype"], cfg["values"], facts)
 
@@ -270,8 +272,9 @@ def features(op: str, cfg: dict, ref: Outcome | None = None) -> tuple[str, ...]:
         first = next(iter(ref.outputs.values()), None)
         if first is not None and first.size == 0 and "empty-input" not in out:
             out.append("output-zero")
-    for form in ("stride_form", "ksize_form", "dilation_form"):
-        if cfg.get(form) in ("full", "single"):
+    for form, names in (("stride_form", ("strides", "stride")), ("ksize_form", ("ksize",)),
+                        ("dilation_form", ("dilations",))):
+        if cfg.get(form) in ("full", "single") and any(name in built.args for name in names):
             out.append(f"{form.split('_')[0]}-{cfg[form]}")
     return tuple(dict.fromkeys(out))
 

@@ -16,7 +16,9 @@ from harness.sweep.classify import (
     shape_relation,
     target_patterns,
 )
+from harness.sweep.space import SPACES
 
+DTYPES = sorted({v for space in SPACES.values() for k in space if k.name == "dtype" for v in k.values})
 PHRASES = {
     "nchw": "NCHW", "valid": "VALID padding", "same": "SAME padding", "explicit": "explicit padding",
     "kernel>input": "a window larger than the input", "kernel>output": "a window larger than the output",
@@ -28,13 +30,15 @@ PHRASES = {
     "grouped": "a grouped convolution", "output_shape-mismatch": "an output_shape the input cannot come from",
     "pad>=window": "explicit padding not smaller than the window", "batch-in-index": "include_batch_in_index",
     "int32-index": "output_dtype int32", "bias-mismatch": "a bias whose size is not the channel count",
-    "strides-full": "strides with batch and channel entries", "strides-single": "strides as [s]",
+    "stride-full": "strides with batch and channel entries", "stride-single": "strides as [s]",
     "ksize-full": "ksize with batch and channel entries", "ksize-single": "ksize as [k]",
     "dilation-full": "dilations with batch and channel entries", "dilation-single": "dilations as [d]",
     **{f"rank{r}": f"a rank-{r} value" for r in range(2, 6)},
     **{f"{r}d": f"{r}-D" for r in (1, 2, 3)}, "ncw": "NCW", "ncdhw": "NCDHW",
     "pointwise-mismatch": "a pointwise filter whose input channels do not fit",
     "pointwise-2x1": "a pointwise filter larger than 1x1", "max": "pooling_type MAX", "avg": "pooling_type AVG",
+    **{f"format-{f.lower()}": f"data_format {f}" for f in ("NHWC", "NCHW", "N...C", "NC...")},
+    **{dtype: dtype for dtype in DTYPES},
 }
 
 

@@ -72,8 +72,13 @@ BATCH_K = Knob("n", BATCH, BATCH_W)
 CHAN_K = Knob("c", CHAN, CHAN_W, "c")
 OUT_K = Knob("o", CHAN, CHAN_W, "c")
 MISMATCH = Knob("filter_c", ("equal", "mismatch"), (12, 0.7), "c")
+# Every dtype the reference takes for the op (reference/args.py), TF's own kernels or not.
 FLOAT_K = Knob("dtype", FLOATS, FLOATS_W)
+CONV_DTYPES = Knob("dtype", FLOATS + ("int32",), FLOATS_W + (0.7,))        # Conv2D and its backprop
 MAX_DTYPES = Knob("dtype", FLOATS + INTS, FLOATS_W + INTS_W)
+ARGMAX_DTYPES = Knob("dtype", FLOATS + INTS + ("uint32", "uint64"), FLOATS_W + INTS_W + (0.3, 0.3))
+BIAS_DTYPES = Knob("dtype", FLOATS + INTS + ("uint32", "uint64", "complex64", "complex128"),
+                   FLOATS_W + (0.8, 0.5, 0.4, 0.4, 0.3, 0.3, 0.3, 0.3, 0.4, 0.4))
 # A transpose's output_shape: per axis which of the sizes that fit (the forward convolution of
 # each gives the input's size; extra_<axis> counts modulo their number), or one that fits none.
 EXTRA = [Knob(f"extra_{a}", (0, 1, 2, 3, 4), (5, 3, 2, 1, 0.5), a) for a in ("d", "h", "w")]
@@ -94,7 +99,7 @@ def conv(ranks, pads=ANY_PAD, dtypes=FLOAT_K, forms_w=FORMS_W, extra=()) -> Spac
 
 def transpose(ranks, pads=ANY_PAD) -> Space:
     top = max(ranks)
-    return _space(FLOAT_K, LAYOUT, padding(pads), BATCH_K, spatial(ranks), EXTRA[3 - top:], CHAN_K,
+    return _space(CONV_DTYPES if top < 3 else FLOAT_K, LAYOUT, padding(pads), BATCH_K, spatial(ranks), EXTRA[3 - top:], CHAN_K,
                   MISMATCH, OUT_K, Knob("stride_form", FORMS[:3], FORMS_W[:3]), VALUES_K, FIT)
 
 
@@ -109,10 +114,10 @@ RATE = Knob("rate", DILATION, (3, 3, 2, 1.5), "h")
 ATROUS_AXES = spatial((2,), stride=False, dilation=False, pads=False)
 
 SPACES: dict[str, Space] = {
-    "conv1d": conv((1,), pads=FEW_PAD),
-    "conv2d": conv((2,), dtypes=Knob("dtype", FLOATS + ("int32",), FLOATS_W + (0.7,))),
+    "conv1d": conv((1,), pads=FEW_PAD, dtypes=CONV_DTYPES),
+    "conv2d": conv((2,), dtypes=CONV_DTYPES),
     "conv3d": conv((3,), pads=FEW_PAD, forms_w=(0.5, 0.5, 8, 0.3)),      # TF: strides of length 5
-    "convolution": conv((1, 2, 3), pads=FEW_PAD, extra=(EXCLUSIVE,)),
+    "convolution": conv((1, 2, 3), pads=FEW_PAD, dtypes=CONV_DTYPES, extra=(EXCLUSIVE,)),
     "depthwise_conv2d": DEPTHWISE,
     "separable_conv2d": _space(*DEPTHWISE[:-2], OUT_K, Knob("pointwise", ("equal", "mismatch", "spatial"),
                                                             (12, 0.7, 0.7), "c"), VALUES_K, EXCLUSIVE),
@@ -135,13 +140,12 @@ SPACES: dict[str, Space] = {
     "pool": _space(FLOAT_K, LAYOUT, padding(TWO_PAD), BATCH_K, spatial((1, 2, 3), pads=False), CHAN_K,
                    Knob("pooling_type", ("MAX", "AVG"), (1, 1)), VALUES_K, EXCLUSIVE),
     "max_pool_with_argmax": _space(
-        FLOAT_K, Knob("layout", ("NHWC", "NCHW"), (12, 0.5)), padding(TWO_PAD), BATCH_K,
+        ARGMAX_DTYPES, Knob("layout", ("NHWC", "NCHW"), (12, 0.5)), padding(TWO_PAD), BATCH_K,
         spatial((2,), dilation=False, pads=False), CHAN_K, Knob("ksize_form", FORMS, FORMS_W),
         Knob("stride_form", FORMS, FORMS_W), Knob("include_batch_in_index", (False, True), (2, 1)),
         Knob("output_dtype", ("int64", "int32"), (2, 1)), Knob("values", VALUES, (0.5, 1, 6))),
     "bias_add": _space(
-        Knob("dtype", FLOATS + INTS[:5], FLOATS_W + (0.8, 0.5, 0.4, 0.4, 0.3)),
-        Knob("rank", (4, 2, 3, 5), (3, 2, 2, 2)),
+        BIAS_DTYPES, Knob("rank", (4, 2, 3, 5), (3, 2, 2, 2)),
         *[Knob(f"d{i}", CHAN, CHAN_W, "d") for i in range(5)],
         Knob("data_format", (None, "NHWC", "NCHW", "N...C", "NC..."), (4, 2, 2, 1, 1)),
         Knob("bias", ("equal", "mismatch"), (12, 0.7)), VALUES_K),
