@@ -16,7 +16,7 @@ from . import blocks
 from .errors import InvalidArgumentError
 from .padding import pad_input
 
-CHUNK_BYTES = 4 << 20  # gathered patches per block: bounds the temporaries; 2-4 MiB is fastest (cache)
+CHUNK_BYTES = 4 << 20  # gathered patches per block (up to 4x, see budget): bounds the temporaries; 2-4 MiB is fastest
 
 
 def conv_general(x, w, strides, padding, lhs_dilation=None, rhs_dilation=None, groups=1):
@@ -72,7 +72,9 @@ def conv_general(x, w, strides, padding, lhs_dilation=None, rhs_dilation=None, g
             out[...] = np.einsum("mtgc,tgco->mgo", cols, wm, optimize=True).reshape(out.shape)
 
     row_bytes = 8 * (1 if depthwise else taps) * x.shape[-1] * math.prod(out_sizes[1:])  # patches (depthwise: none)
-    blocks.run(block, blocks.row_blocks(x.shape[0], out_sizes[0], row_bytes, CHUNK_BYTES), threads=depthwise)
+    # every GEMM call packs all of wm (and syncs the BLAS threads): blocks of 2 * wm amortise that, up to 4 * CHUNK_BYTES
+    budget = min(max(CHUNK_BYTES, 2 * wm.nbytes), 4 * CHUNK_BYTES)
+    blocks.run(block, blocks.row_blocks(x.shape[0], out_sizes[0], row_bytes, budget), threads=depthwise)
     return y
 
 
