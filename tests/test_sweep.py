@@ -158,6 +158,16 @@ def test_gist_drops_what_varies():
     assert sweep.gist(graph) == "filter must not have zero elements"
     xla = "Window goo.gle/debugstr    \ndimensions {\n  stride: 2\n}\n has a non-positive dimension.\n\t [[x]]"
     assert sweep.gist(xla) == "Window has a non-positive dimension"
+    # A node's attributes come in any order: the op is named, the attributes are not compared.
+    attrs = ['data_format="NCDHW"', 'strides=[1, 1, 1, 4, 2]', 'padding="SAME"', "T=DT_HALF"]
+    kernel = ("No OpKernel was registered to support Op 'MaxPool3D' used by {{node MaxPool3D}} with these "
+              "attrs: [%s]\nRegistered devices: [CPU]\n\t [[MaxPool3D]] [Op:__inference_program_46623]")
+    gists = {sweep.gist(kernel % ", ".join(attrs[i:] + attrs[:i])) for i in range(4)}
+    assert gists == {"No OpKernel was registered to support Op 'MaxPool3D'"}
+    device = ("Could not find device for node: {{node MaxPool3D}} = MaxPool3D[T=DT_HALF, ksize=[1, 1, 1, 1, 1], "
+              'padding="SAME"]\nAll kernels registered for op MaxPool3D:\n  device=\'CPU\'; T in [DT_FLOAT]')
+    assert sweep.gist(device) == "Could not find device for node MaxPool3D"
+    assert sweep.gist("a [b=[1, 2], c=[3]] and [d]") == "a [..] and [..]"
 
 
 def _result(status, kind=None, tf=None, ref=None):

@@ -24,8 +24,10 @@ def clean_message(message: str | None) -> str:
     text = re.sub(r"__inference_\w+?_\d+", "the function", text)
     while re.search(r"\w+ \{[^{}]*\}", text):             # XLA's protos: dimensions { ... }
         text = re.sub(r"\w+ \{[^{}]*\}", "", text)
+    # A node's attributes come in no fixed order: name the op only.
+    text = re.sub(r"(Could not find device for node):\s*=\s*(\w+)\[.*", r"\1 \2", text, flags=re.S)
     for cut in ("\t [[", " [[", "tf2xla conversion failed", " [Op:", " for '", " with input shapes",
-                "The op is created at"):
+                "The op is created at", " used by ", " with these attrs"):
         text = text.split(cut)[0]
     return re.sub(r"\s+", " ", text).strip()
 
@@ -33,7 +35,10 @@ def clean_message(message: str | None) -> str:
 def gist(message: str | None, limit: int = 100) -> str:
     """An error message without the parts that vary with the configuration: numbers, node names,
     bracketed shapes."""
-    text = re.sub(r"\[[^\]]*\]", "[..]", clean_message(message))
+    text = clean_message(message)
+    while re.search(r"\[[^\[\]]*\]", text):     # innermost brackets first: [a=[1, 2], b] is one [..]
+        text = re.sub(r"\[[^\[\]]*\]", "\0", text)
+    text = text.replace("\0", "[..]")
     text = re.sub(r"-?\d+", "N", text)
     return text.strip(" .:;,")[:limit]
 
