@@ -56,3 +56,20 @@ def test_every_documented_command_and_option_exists():
             assert set(re.findall(r"--[a-z-]+|-[a-zA-Z]\b", command)) <= options, command
         else:
             parser.parse_args(words)
+
+
+def test_the_findings_section_counts_what_cases_found_holds():
+    """The README's summary of cases/found (files, classes per kind) is the folder's."""
+    readme = (ROOT / "README.md").read_text()
+    section = " ".join(readme.split("## What the sweeps found", 1)[1].split("\n## ", 1)[0].split())
+    kinds = {}
+    for path in (ROOT / "cases" / "found").glob("*/*.yaml"):
+        line = next(l for l in path.read_text().splitlines() if l.startswith("# class: "))
+        kind = line.split("|")[1].strip()
+        kinds[kind] = kinds.get(kind, 0) + 1
+    words = {"value": "wrong values", "crash": "crashes", "shape": "wrong shapes",
+             "internal-error": "internal errors", "missing-error": "missing errors",
+             "unexpected-error": "unexpected errors"}
+    assert f"{sum(kinds.values())} files" in section
+    for kind, count in kinds.items():
+        assert f"{count} {words[kind]}" in section, kind
