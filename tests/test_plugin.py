@@ -1,7 +1,9 @@
 """The pytest plugin in a pytest of its own (pytester): memory stays bounded across a suite."""
 import textwrap
+from pathlib import Path
 
 pytest_plugins = ["pytester"]
+ROOT = Path(__file__).resolve().parent.parent
 
 CASES = textwrap.dedent("""\
     cases:
@@ -36,12 +38,16 @@ WATCH = textwrap.dedent("""\
     """)
 
 
-def test_reference_outcomes_are_dropped_once_a_case_has_run(pytester):
+def test_reference_outcomes_are_dropped_once_a_case_has_run(pytester, monkeypatch):
     """Three cases x two targets: every case's reference is computed once for both targets and
     dropped when the next case starts, so the cache never holds more than one case."""
     pytester.makefile(".yaml", **{"cases/few": CASES})
     pytester.makeconftest(WATCH)
+    from importlib.metadata import entry_points
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))             # this checkout, installed or not
+    installed = any(ep.value == "harness.plugin" for ep in entry_points(group="pytest11"))
     result = pytester.runpytest_subprocess("cases", "-s", "-p", "no:cacheprovider",
+                                           *([] if installed else ["-p", "harness.plugin"]),
                                            "--tfconform-targets", "eager/eigen,function/eigen")
     result.assert_outcomes(passed=6)
     result.stdout.fnmatch_lines(["*cache sizes: [[]1, 0, 1, 0, 1, 0[]]"])

@@ -118,7 +118,7 @@ def sweep_op(args, op: str, session, out: Path) -> int:
         if not args.no_shrink:
             found = sweep.shrink_all(args.max_shrink_calls, seconds=args.shrink_seconds)
             name_classes(found)
-            source = f"tfconform sweep --op {op} --seed {args.seed} (TF {sweep.session.tf_version})"
+            source = f"tfconform sweep --op {op} --n {args.n} --seed {args.seed} (TF {sweep.session.tf_version})"
             write_repros(found, Path(args.found), source, sweep.session.tf_version, args.timeout,
                          args.overwrite)
             verify(sweep, found)
