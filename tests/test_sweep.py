@@ -286,6 +286,7 @@ def test_repro_file_loads_with_its_known_entries(tmp_path):
     sweep.write_repros([found], tmp_path / "cases" / "found", "tfconform sweep --op conv2d --seed 0 (TF 2.21.0)",
                        "2.21.0", 20.0)
     assert found.path == path and found.status == "new"
+    assert "# also pins: unexpected-error | graph\n" in path.read_text()
     cases, problems = load([path.as_posix()])
     assert problems == [] and len(cases) == 1
     loaded = cases[0]

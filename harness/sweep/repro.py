@@ -125,6 +125,8 @@ def repro_text(found: Found, source: str, tf_version: str | None, timeout: float
         "# Found by `tfconform sweep`: the smallest configuration of this deviation class.",
         f"# class: {found.op} | {d.kind} | {', '.join(target_patterns(d.targets))} | "
         f"{', '.join(found.features) or '-'}",
+        *[f"# also pins: {o.kind} | {', '.join(target_patterns(o.targets))}" for o in found.others
+          if (o.kind, o.targets) != (d.kind, d.targets)],
         f"# shrunk from sweep configuration {found.example} ({found.count} deviating "
         f"configuration(s) in that sweep).",
         f"# TensorFlow {tf_version}, what each failing target did:",
