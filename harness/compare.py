@@ -12,12 +12,13 @@ from __future__ import annotations
 import numpy as np
 
 # Unit roundoff (half the machine epsilon) of each float dtype.
-# Complex types round each part as their float type (a complex sum is two real sums).
 UNIT_ROUNDOFF = {"float16": 2.0 ** -11, "bfloat16": 2.0 ** -8, "float32": 2.0 ** -24,
-                 "float64": 2.0 ** -53, "complex64": 2.0 ** -24, "complex128": 2.0 ** -53}
+                 "float64": 2.0 ** -53}
 # The smallest normal number: sums in this range may flush to zero on some kernels.
-TINY = {"float16": 6.1e-5, "bfloat16": 1.2e-38, "float32": 1.2e-38, "float64": 2.3e-308,
-        "complex64": 1.2e-38, "complex128": 2.3e-308}
+TINY = {"float16": 6.1e-5, "bfloat16": 1.2e-38, "float32": 1.2e-38, "float64": 2.3e-308}
+# Complex types round each part as their float type (a complex sum is two real sums).
+for _complex, _part in (("complex64", "float32"), ("complex128", "float64")):
+    UNIT_ROUNDOFF[_complex], TINY[_complex] = UNIT_ROUNDOFF[_part], TINY[_part]
 WORST = 5     # positions listed in a failure message
 
 

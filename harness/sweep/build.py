@@ -31,8 +31,9 @@ class Geometry:
     sizes: list
     kernel: list
     strides: list
-    dilations: list
+    dilations: list        # atrous ops: the rate along every axis
     pads: list             # [lo, hi] per axis
+    atrous: bool = False
 
     @staticmethod
     def of(op: str, cfg: dict) -> Geometry:
@@ -41,9 +42,11 @@ class Geometry:
         strides, dilations = [cfg.get("s" + a, 1) for a in names], [cfg.get("d" + a, 1) for a in names]
         if cfg.get("stride_dilation") == "exclusive" and max(strides) > 1:
             dilations = [1] * r
+        if "rate" in cfg:
+            dilations = [cfg["rate"]] * r
         return Geometry(r, "rank" in cfg, cfg.get("layout") == "NCHW", [cfg[a] for a in names],
                         [cfg["k" + a] for a in names], strides, dilations,
-                        [[cfg.get("lo" + a, 0), cfg.get("hi" + a, 0)] for a in names])
+                        [[cfg.get("lo" + a, 0), cfg.get("hi" + a, 0)] for a in names], "rate" in cfg)
 
     def image(self, n: int, sizes: list, c: int) -> tuple:
         return (n, c, *sizes) if self.first else (n, *sizes, c)
@@ -78,39 +81,40 @@ class Geometry:
             if padding != "SAME" and k > 0 and (k - 1) * d + 1 > room:
                 out.append(beyond)
         out += ["stride>1"] if max(self.strides) > 1 else []
-        out += ["dilation>1"] if max(self.dilations) > 1 else []
+        out += [("rate" if self.atrous else "dilation") + ">1"] if max(self.dilations) > 1 else []
         out += ["kernel-0"] if 0 in self.kernel else []
         out += [f"{self.rank}d"] if self.varies else []
         return out
 
 
-def _filter_channels(cfg: dict) -> int:
-    c = cfg["c"]
-    return {"equal": c, "grouped": min(c, 1), "mismatch": c + 1}[cfg["filter_c"]]
+def _filter_channels(cfg: dict) -> tuple[int, list]:
+    """The filter's in_channels (equal to the input's, 1 for a grouped convolution, or one too
+    many) and the feature that names it."""
+    c, how = cfg["c"], cfg["filter_c"]
+    facts = {"grouped": ["grouped"] if c > 1 else [], "mismatch": ["channel-mismatch"]}.get(how, [])
+    return {"equal": c, "grouped": min(c, 1), "mismatch": c + 1}[how], facts
 
 
 def _conv(op, cfg):
     g, c = Geometry.of(op, cfg), cfg["c"]
-    fc = _filter_channels(cfg)
+    fc, channel_facts = _filter_channels(cfg)
     groups = c // fc if fc and c and c % fc == 0 else 1
     args = {"stride" if op == "conv1d" else "strides": g.per_dim(cfg["stride_form"], g.strides),
             "padding": g.padding(cfg["padding"])}
     if max(g.dilations) > 1:
         args["dilations"] = g.per_dim(cfg["dilation_form"], g.dilations)
-    facts = g.facts(cfg["padding"]) + {"grouped": ["grouped"] if groups > 1 else [],
-                                       "mismatch": ["channel-mismatch"]}.get(cfg["filter_c"], [])
     return Built(args | g.layout_args(), {"input": g.image(cfg["n"], g.sizes, c),
                                           "filters": (*g.kernel, fc, cfg["o"] * groups)},
-                 cfg["dtype"], cfg["values"], facts)
+                 cfg["dtype"], cfg["values"], g.facts(cfg["padding"]) + channel_facts)
 
 
 def _depthwise(op, cfg):
     g, c = Geometry.of(op, cfg), cfg["c"]
-    fc = _filter_channels(cfg)
+    fc, channel_facts = _filter_channels(cfg)
     args = {"strides": g.full(g.strides), "padding": g.padding(cfg["padding"])}
     if max(g.dilations) > 1:
         args["dilations"] = g.dilations
-    facts = g.facts(cfg["padding"]) + (["channel-mismatch"] if cfg["filter_c"] == "mismatch" else [])
+    facts = g.facts(cfg["padding"]) + channel_facts
     tensors = {"input": g.image(cfg["n"], g.sizes, c), "filter": (*g.kernel, fc, cfg["multiplier"])}
     if op == "separable_conv2d":
         mid = c * cfg["multiplier"] + (cfg["pointwise"] == "mismatch")
@@ -146,10 +150,8 @@ def _transpose_sizes(g: Geometry, padding: str, extras: list, fit: bool) -> tupl
 
 def _transpose(op, cfg):
     g, c = Geometry.of(op, cfg), cfg["c"]
-    fc = c + 1 if cfg["filter_c"] == "mismatch" else c
+    fc, channel_facts = _filter_channels(cfg)
     atrous = op == "atrous_conv2d_transpose"
-    if atrous:
-        g.dilations = [cfg["rate"]] * 2
     sizes, fit = _transpose_sizes(g, cfg["padding"], [cfg["extra_" + a] for a in AXES[g.rank]],
                                   cfg["output_fit"] == "fits")
     out_shape = list(g.image(cfg["n"], sizes, cfg["o"]))
@@ -162,22 +164,17 @@ def _transpose(op, cfg):
             args["dilations"] = g.dilations
     # The transpose's window against its output (what the forward convolution sees).
     facts = g.facts(cfg["padding"], sizes, beyond="kernel>output")
-    facts = [f.replace("dilation", "rate") if atrous else f for f in facts]
-    facts += [] if fit else ["output_shape-mismatch"]
-    facts += ["channel-mismatch"] if cfg["filter_c"] == "mismatch" else []
+    facts += ([] if fit else ["output_shape-mismatch"]) + channel_facts
     return Built(args, {"value" if atrous else "input": g.image(cfg["n"], g.sizes, c),
                         "filters": (*g.kernel, cfg["o"], fc)}, cfg["dtype"], cfg["values"], facts)
 
 
 def _atrous(op, cfg):
     g, c = Geometry.of(op, cfg), cfg["c"]
-    g.dilations = [cfg["rate"]] * 2
-    fc = c + 1 if cfg["filter_c"] == "mismatch" else c
-    facts = [f.replace("dilation", "rate") for f in g.facts(cfg["padding"])]
-    facts += ["channel-mismatch"] if cfg["filter_c"] == "mismatch" else []
+    fc, channel_facts = _filter_channels(cfg)
     return Built({"rate": cfg["rate"], "padding": cfg["padding"]},
                  {"value": g.image(cfg["n"], g.sizes, c), "filters": (*g.kernel, fc, cfg["o"])},
-                 cfg["dtype"], cfg["values"], facts)
+                 cfg["dtype"], cfg["values"], g.facts(cfg["padding"]) + channel_facts)
 
 
 def _pool(op, cfg):
