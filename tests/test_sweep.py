@@ -329,6 +329,7 @@ def test_sweep_command_end_to_end(tmp_path, capsys):
     assert case.tensors["input"].shape == (1, 1, 1, 1) and case.tensors["input"].kind == "fill"
     assert case.args == {"ksize": 1, "strides": 1, "padding": "VALID", "data_format": "NCHW"}
     assert case.known[0].targets == ("eager/eigen",) and case.known[0].kind == "unexpected-error"
+    assert case.source.startswith("tfconform sweep --op max_pool2d --n 24 --seed 0 (TF ")
     assert "only supports NHWC" in case.known[0].reason
     session = Session(timeout=20)
     try:
