@@ -11,7 +11,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from harness.model import ALL_TARGETS, is_target_pattern, target_matches
+from harness.model import ALL_TARGETS, REFERENCE, is_target_pattern, target_matches
 from harness.shard import parse_shard, selects
 
 BAD_STATUSES = ("fail", "xpass")
@@ -68,13 +68,26 @@ def _parser() -> argparse.ArgumentParser:
     from harness.sweep import add_arguments as sweep_arguments
     sweep_arguments(sub.add_parser("sweep", help="generate configurations of an op, find and shrink deviations"))
 
-    mutate = sub.add_parser("mutate", help="mutation proof: break the reference on purpose, one "
-                                           "way at a time, and show that some case notices")
+    mutate = sub.add_parser("mutate", help="mutation proof: break the reference (or, with --judge, "
+                                           "the verdict code) on purpose, one way at a time, and "
+                                           "show that some case (or judge test) notices")
+    mutate.add_argument("--judge", action="store_true",
+                        help="mutate the comparison and verdict code and run the judge tests instead")
+    mutate.add_argument("-j", "--jobs", type=int, default=2, help="mutants tested at once (--judge)")
     mutate.add_argument("paths", nargs="*", default=["cases"])
     mutate.add_argument("--target", type=parse_targets, default=["eager/eigen"],
                         help="the one target TF runs on (default eager/eigen)")
     mutate.add_argument("--timeout", type=float, default=60.0)
     mutate.add_argument("--memory-budget", type=parse_size, default=1 << 30)
+
+    pin = sub.add_parser("pin", help="record what TensorFlow does into the signatures of known entries")
+    pin.add_argument("paths", nargs="+", help="case files or folders whose known entries to pin")
+    pin.add_argument("--targets", type=parse_targets, default=list(ALL_TARGETS),
+                     help="only entries whose targets all lie in these patterns (default: all)")
+    pin.add_argument("--repeat", type=int, default=5,
+                     help="calls per wrong-valued result, to tell uninitialised memory (default 5)")
+    pin.add_argument("--timeout", type=float, default=60.0)
+    pin.add_argument("--memory-budget", type=parse_size, default=1 << 30)
 
     check = sub.add_parser("check", help="validate case files only")
     check.add_argument("paths", nargs="*", default=["cases"])
@@ -97,11 +110,16 @@ def _load(paths, budget):
 
 
 def cmd_check(args) -> int:
+    from harness.loader import unsigned
     cases, problems = _load(args.paths, args.memory_budget)
     if problems:
         print(f"{len(problems)} problem(s) in case files", file=sys.stderr)
         return 2
-    print(f"{len(cases)} case(s) OK")
+    warnings = unsigned(cases)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    print(f"{len(cases)} case(s) OK" + (f"; {len(warnings)} known entr{'y' if len(warnings) == 1 else 'ies'} "
+                                         f"without a signature" if warnings else ""))
     return 0
 
 
@@ -120,7 +138,7 @@ def cmd_run(args) -> int:
     keep = keyword_filter(args.keyword)
     cases = [c for c in cases if keep(f"{c.id} {c.op}")]
     cases = [c for c in cases if selects(args.shard, c.id)]
-    total = sum(c.applies_to(t) for c in cases for t in args.targets)
+    total = sum(c.applies_to(t) for c in cases for t in [REFERENCE, *args.targets])
     if not total and args.shard:       # a CI matrix may have more shards than cases
         print(f"shard {args.shard[0]}/{args.shard[1]}: no case", file=sys.stderr)
     elif not total:
@@ -188,6 +206,11 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_mutate(args) -> int:
+    if args.judge:
+        from harness import judge_mutations
+        text, killed = judge_mutations.summary(judge_mutations.run(jobs=args.jobs))
+        print(text)
+        return 0 if killed == len(judge_mutations.JUDGE_MUTATIONS) else 1
     from harness import mutate
     from harness.runner import Session
 
@@ -207,9 +230,14 @@ def cmd_mutate(args) -> int:
     return 0 if killed == len(mutate.MUTATIONS) else 1
 
 
+def cmd_pin(args) -> int:
+    from harness.pin import cmd_pin as pin
+    return pin(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return {"run": cmd_run, "check": cmd_check, "report": cmd_report,
+    return {"run": cmd_run, "check": cmd_check, "report": cmd_report, "pin": cmd_pin,
             "sweep": cmd_sweep, "mutate": cmd_mutate}[args.command](args)
 
 

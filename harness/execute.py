@@ -53,9 +53,12 @@ def _call(op: str, kwargs: dict, args: dict) -> list[np.ndarray]:
 
 
 def _magnitude(a: np.ndarray) -> np.ndarray:
-    """|a| in float64 (the modulus for complex values; widened first so |int8 -128| is 128)."""
+    """|a| in float64 (the modulus for complex values; widened first so |int8 -128| is 128), with
+    non-finite elements as 0: an output they reach is non-finite itself and compared by identity,
+    so they must not widen the bound of the finite cells."""
     a = np.asarray(a)
-    return np.abs(a).astype(np.float64) if np.iscomplexobj(a) else np.abs(a.astype(np.float64))
+    m = np.abs(a).astype(np.float64) if np.iscomplexobj(a) else np.abs(a.astype(np.float64))
+    return np.where(np.isfinite(m), m, 0.0)
 
 
 def _forward(steps: list[Step], tensors: dict, absolute: bool = False):
@@ -74,15 +77,18 @@ def _forward(steps: list[Step], tensors: dict, absolute: bool = False):
     return outputs, shapes
 
 
-def _terms(steps: list[Step], shapes: list[dict]) -> dict[str, int | None]:
-    """Products summed into each output element, accumulated along a chain (an error made by one
-    layer travels on through the next); None where every step so far is exact."""
-    total, out = 0, {}
+def _terms(steps: list[Step], shapes: list[dict]) -> dict[str, tuple[int | None, int]]:
+    """(products summed, intermediate roundings) per output element, accumulated along a chain (an
+    error made by one layer travels on through the next, whose input is that layer's result rounded
+    to the dtype); None where every step so far is exact."""
+    total, roundings, out = 0, 0, {}
     for step, shape in zip(steps, shapes):
         spec = OPS[step.op]
+        roundings += bool(total)          # the previous layer's inexact result, stored in the dtype
         total += spec.terms(shape, step.args) if spec.terms else 0
+        roundings += spec.roundings
         for name in step.outputs:
-            out[name] = total or None
+            out[name] = (total or None, roundings)
     return out
 
 
@@ -160,8 +166,8 @@ def reference_outcome(case: Case, tensors: dict):
     try:
         outputs, shapes = _forward(steps, tensors)
         terms = _terms(steps, shapes)
-        mags = _forward(steps, tensors, absolute=True)[0] if any(terms.values()) else {}
-        scale = {name: (mags.get(name), terms[name]) for name in outputs}
+        mags = _forward(steps, tensors, absolute=True)[0] if any(t for t, _ in terms.values()) else {}
+        scale = {name: (mags.get(name), *terms[name]) for name in outputs}
         upstream = None
         if case.grad:
             upstream = upstream_of(case, outputs["output"])
@@ -176,7 +182,7 @@ def reference_outcome(case: Case, tensors: dict):
             scale["receptive_field"] = (None, None)
     except ref.InvalidArgumentError as exc:
         return Outcome("error", error_type="InvalidArgumentError", error_message=str(exc),
-                       seconds=time.perf_counter() - start), {}, None
+                       rule=getattr(exc, "rule", None), seconds=time.perf_counter() - start), {}, None
     return Outcome("value", outputs=outputs, seconds=time.perf_counter() - start), scale, upstream
 
 

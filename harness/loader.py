@@ -20,13 +20,13 @@ import yaml
 from jsonschema import Draft202012Validator
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from . import yamlines
+from . import signature, yamlines
 from .model import Case, Known, Layer, TensorSpec, is_target_pattern
 from .ops import OPS, OpSpec
 from .problems import (case_label, check_pattern, desc, describe, did_you_mean, dotted_path,
                        entry_text, human_size, literal_shape, render, scalar_problem,
                        split_file_path, yaml_problem)
-from .tensors import DTYPES, RANDOM_PARAMS, is_integer, itemsize
+from .tensors import DTYPES, NON_FINITE, RANDOM_PARAMS, is_integer, itemsize
 
 RESERVED = ("id", "op", "dtype", "expect", "tolerance", "targets", "known", "matrix", "grad",
             "note", "skip", "layers")
@@ -47,6 +47,24 @@ def load(paths: list[str], memory_budget: int = 1 << 30) -> tuple[list[Case], li
         cases += file.load()
         problems += file.formatted()
     return cases, problems
+
+
+def applies_to_entry(when: dict | None, matrix: dict) -> bool:
+    """A known entry's `when`: each named matrix key has that value (or one of a list)."""
+    return all(matrix.get(k) == v or isinstance(v, list) and matrix.get(k) in v
+               for k, v in (when or {}).items())
+
+
+def unsigned(cases: list[Case]) -> list[str]:
+    """`path:line: ...` for every known entry that names no signature (once per entry)."""
+    seen = {}
+    for case in cases:
+        for k in case.known:
+            if not signature.signed(k):
+                seen.setdefault((case.path, k.line), f"{case.path}:{k.line}: warning: the known entry "
+                                f"of {case.name.split('[')[0]!r} has no signature (kind: {k.kind}); "
+                                f"`tfconform pin` records what TensorFlow does")
+    return [seen[k] for k in sorted(seen)]
 
 
 def _case_files(paths: list[str], problems: list[str]) -> list[str]:
@@ -247,7 +265,7 @@ class _File:
         targets = entry.get("targets")
         for j, pattern in enumerate(targets if isinstance(targets, list) else []):
             check_pattern(pattern, ("targets", j), bad)
-        known = [self._known(j, k, bad)
+        known = [self._known(j, k, bad, values)
                  for j, k in enumerate(entry.get("known") if isinstance(entry.get("known"), list)
                                        else [])]
         self._expect(entry.get("expect"), spec, bad)
@@ -266,7 +284,8 @@ class _File:
             id=f"{self.path}::{name}", path=self.path, line=line, name=name, op=op,
             args=args, tensors=tensors, layers=layers, dtype=dtype, expect=yamlines.plain(entry.get("expect")),
             tolerance=yamlines.plain(entry.get("tolerance")),
-            targets=tuple(targets) if targets is not None else None, known=tuple(known),
+            targets=tuple(targets) if targets is not None else None,
+            known=tuple(k for k in known if applies_to_entry(k.when, values)),
             grad=bool(entry.get("grad", False)), note=entry.get("note"),
             skip="skipped by the case file" if skip is True else (skip or None),
             source=source, text=text, matrix=values)
@@ -382,12 +401,20 @@ class _File:
         dist = spec.get("dist", "integers" if is_integer(dtype) else "normal")
         params = RANDOM_PARAMS[dist]
         for key in spec:
-            if key not in params and key not in ("dist", "seed"):
+            if key not in params and key not in ("dist", "seed") + NON_FINITE:
                 bad((name, "random", key), f"{name}.random.{key} does not apply to dist {dist} "
-                                           f"(its parameters: {', '.join(params)})")
+                                           f"(its parameters: {', '.join((*params, *NON_FINITE))})")
                 return None
+        special = {k: spec[k] for k in NON_FINITE if k in spec}
+        if special and DTYPES[dtype].kind not in "fcV":
+            bad((name, "random"), f"{name}.random: {dtype} holds no NaN or infinity")
+            return None
+        if sum(special.values()) > 1:
+            bad((name, "random"), f"{name}.random: the shares nan + inf exceed 1")
+            return None
         seed = spec.get("seed", zlib.crc32(f"{seed_id}/{name}".encode()))
-        data = {"dist": dist, "seed": int(seed), **params, **{k: spec[k] for k in params if k in spec}}
+        data = {"dist": dist, "seed": int(seed), **params, **{k: spec[k] for k in params if k in spec},
+                **special}
         if dist != "normal" and not data["low"] < data["high"]:
             bad((name, "random"), f"{name}.random needs low < high")
             return None
@@ -436,23 +463,59 @@ class _File:
                           f"not {render(list(shape))}")
         return str(full), tuple(file_shape)
 
-    def _known(self, j, known, bad) -> Known | None:
+    def _known(self, j, known, bad, matrix: dict) -> Known | None:
+        """One `known` entry: where it applies and its signature (harness.signature)."""
         if not isinstance(known, dict):
             return None
+        at = ("known", j)
+        before = self.reported
         targets = known.get("targets", ["*"])
         for k, pattern in enumerate(targets if isinstance(targets, list) else []):
-            check_pattern(pattern, ("known", j, "targets", k), bad)
+            check_pattern(pattern, at + ("targets", k), bad)
         tf = known.get("tf")
         if isinstance(tf, str):
             try:
                 SpecifierSet(tf)
             except InvalidSpecifier:
-                bad(("known", j, "tf"), f"known[{j}].tf {tf!r} is not a version specifier "
-                                        f"(e.g. '<2.22' or '>=2.16,<2.18')")
-                return None
+                bad(at + ("tf",), f"known[{j}].tf {tf!r} is not a version specifier "
+                                  f"(e.g. '<2.22' or '>=2.16,<2.18')")
+        kind = known.get("kind")
+        sig = {k: yamlines.plain(known[k]) for k in signature.ALL_KEYS if k in known}
+        if sig and kind is None:
+            bad(at + (next(iter(sig)),), f"known[{j}]: a signature ({', '.join(sig)}) needs the kind it describes")
+        for key in sig if isinstance(kind, str) and kind in signature.KEYS else ():
+            if key not in signature.KEYS[kind]:
+                fits = ", ".join(signature.KEYS[kind]) or "none"
+                bad(at + (key,), f"known[{j}].{key} does not describe a {kind} failure (its keys: {fits})")
+        if isinstance(sig.get("match"), str):
+            try:
+                re.compile(sig["match"])
+            except re.error as e:
+                bad(at + ("match",), f"known[{j}].match is not a valid regular expression: {e}")
+        if "match" in sig and "error" not in sig:
+            bad(at + ("match",), f"known[{j}].match needs error (the exception class it belongs to)")
+        if "at" in sig and not sig.get("nondeterministic"):
+            bad(at + ("at",), f"known[{j}].at (the cells TF gets wrong) goes with nondeterministic: true")
+        for key in ("values", "at"):
+            for name, value in (sig[key].items() if isinstance(sig.get(key), dict) else [(None, sig.get(key))]):
+                where = at + (key,) + ((name,) if name else ())
+                if key == "values" and value is not None:
+                    literal_shape(value, None, where, bad)
+                elif key == "at" and value is not None and not (
+                        isinstance(value, list) and all(isinstance(i, list) and all(
+                            isinstance(x, int) and x >= 0 for x in i) for i in value)):
+                    bad(where, f"known[{j}].at must list cells as [i, j, ...] index lists")
+        when = known.get("when")
+        for key in when if isinstance(when, dict) else ():
+            if key not in matrix:
+                bad(at + ("when", key), f"known[{j}].when: {key!r} is not a matrix key of this case"
+                    + (f" ({', '.join(matrix)})" if matrix else " (it has no matrix)"))
+        if self.reported > before:
+            return None
         try:
-            return Known(targets=tuple(targets), reason=known["reason"], tf=tf,
-                         kind=known.get("kind"), link=known.get("link"))
+            return Known(targets=tuple(targets), reason=known["reason"], tf=tf, kind=kind,
+                         link=known.get("link"), signature=sig, when=yamlines.plain(when),
+                         line=getattr(known, "line", 0))
         except (KeyError, TypeError):     # already reported by the schema
             return None
 

@@ -15,6 +15,9 @@ VARIANTS = ("onednn", "eigen")
 ALL_TARGETS = tuple(f"{m}/{v}" for m in MODES for v in VARIANTS)
 
 
+# The pseudo-target of a case's own `expect`, checked against the reference once (no TensorFlow).
+REFERENCE = "reference"
+
 # `graph` names both traced modes: what static shape inference decides happens in both.
 MODE_ALIASES = {"*": MODES, "graph": ("function", "xla")}
 
@@ -46,11 +49,16 @@ class TensorSpec:
 
 @dataclass(frozen=True)
 class Known:
+    """A known deviation: on these targets and TF versions, TensorFlow fails this way. `signature`
+    says exactly how (see harness.signature); without one, only the kind is known."""
     targets: tuple[str, ...]   # patterns
     reason: str
     tf: str | None = None      # PEP 440 specifier of TF versions it applies to, e.g. "<2.22"
     kind: str | None = None    # only failures of this kind are expected (default: any)
     link: str | None = None
+    signature: dict = field(default_factory=dict)   # error/match, signal, shape, values, ...
+    when: dict | None = None   # matrix values it is limited to, as written
+    line: int = 0              # where the entry starts in its file
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,19 @@ class Case:
     layers: tuple[Layer, ...] = ()   # op: chain only; its tensors are then keyed "<layer>:<arg>"
 
     def applies_to(self, target: str) -> bool:
+        if target == REFERENCE:
+            return self.skip is None and bool(self.reference_expects())
         return self.targets is None or any(target_matches(p, target) for p in self.targets)
+
+
+    def reference_expects(self) -> list[dict]:
+        """The parts of `expect` the reference itself must satisfy: an untargeted expectation
+        whole; of a targeted one, the results it names (targets may legitimately raise where
+        others return, so a targeted error is TensorFlow's business only)."""
+        expect = self.expect or {}
+        if not any(is_target_pattern(k) for k in expect):
+            return [expect] if expect else []
+        return [v for v in expect.values() if isinstance(v, dict) and "error" not in v]
 
 
 @dataclass
@@ -98,15 +118,25 @@ class Outcome:
     signal: str | None = None              # for crashes: "SIGSEGV", "SIGABRT", "exit 3"
     log: str | None = None                 # tail of the worker's stderr on a crash
     seconds: float = 0.0
+    # errors: "tensorflow" when TensorFlow raised it, "harness" when the harness's own code did
+    # (never counted as TensorFlow rejecting the call); the reference's errors name their rule.
+    origin: str | None = None
+    rule: str | None = None
+    # values: True when identical calls gave different bits (uninitialised memory), False when
+    # repeated calls agreed, None when the call was made once.
+    nondeterministic: bool | None = None
 
     def shapes(self) -> dict[str, list[int]]:
         return {k: list(v.shape) for k, v in self.outputs.items()}
 
     def summary(self) -> dict:
         if self.kind == "value":
-            return {"shape": next(iter(self.shapes().values()), None), "shapes": self.shapes()}
+            out = {"shape": next(iter(self.shapes().values()), None), "shapes": self.shapes()}
+            return out | ({"nondeterministic": self.nondeterministic}
+                          if self.nondeterministic is not None else {})
         if self.kind == "error":
-            return {"error": self.error_type, "message": self.error_message}
+            out = {"error": self.error_type, "message": self.error_message}
+            return out | {k: v for k, v in (("rule", self.rule), ("origin", self.origin)) if v}
         return {"error": self.kind, "signal": self.signal, "message": self.error_message}
 
 
@@ -119,3 +149,5 @@ class Verdict:
     max_rel_err: float | None = None
     details: dict = field(default_factory=dict)   # mismatch counts, worst positions, tolerance used
     snippet: str = ""           # a standalone tf.nn script reproducing the case on its target
+    tolerances: dict = field(default_factory=dict)  # output -> the per-element bound it used
+    observed: dict = field(default_factory=dict)    # what TF did, as a `known` signature

@@ -27,6 +27,8 @@ class OpSpec:
     # reference.grad.vjp computes for every tensor argument. Only the first output carries one
     # (max_pool_with_argmax's argmax is an integer output).
     grad: bool = True
+    # Intermediate results the kernel stores in the output dtype (rounded once more each).
+    roundings: int = 0
 
 
 def _filter_terms(name: str, out_axis: int = -1) -> Callable[[dict, dict], int]:
@@ -49,11 +51,12 @@ def _pool_terms(shapes: dict, args: dict) -> int:
 
 
 def _separable_terms(shapes: dict, args: dict) -> int:
-    """Depthwise taps (kh * kw) summed, rounded to the dtype once, then in_channels * multiplier
-    pointwise products summed: the two roundings add up to first order, so kh * kw + C * m + 1
-    bounds the error as gamma_(terms) times the magnitude sum |x| |dw| |pw|."""
+    """Depthwise taps (kh * kw) summed, then in_channels * multiplier pointwise products summed:
+    the errors add up to first order, so kh * kw + C * m bounds them as gamma_(terms) times the
+    magnitude sum |x| |dw| |pw|; the depthwise result stored in the dtype between the two stages
+    is the op's one intermediate rounding (OpSpec.roundings)."""
     dw, pw = shapes["depthwise_filter"], shapes["pointwise_filter"]
-    return prod(dw[:2]) + pw[2] + 1 if dw and pw else 1
+    return prod(dw[:2]) + pw[2] if dw and pw else 1
 
 
 _CONV = ("strides", "padding", "data_format", "dilations")
@@ -76,7 +79,8 @@ OPS: dict[str, OpSpec] = {op.name: op for op in (
     OpSpec("depthwise_conv2d", ("input", "filter"), _CONV, ("input", "filter", "strides", "padding"),
            terms=lambda shapes, args: max(1, prod(shapes["filter"][:2]))),
     OpSpec("separable_conv2d", ("input", "depthwise_filter", "pointwise_filter"), _CONV,
-           ("input", "depthwise_filter", "pointwise_filter", "strides", "padding"), terms=_separable_terms),
+           ("input", "depthwise_filter", "pointwise_filter", "strides", "padding"), terms=_separable_terms,
+           roundings=1),
     # Transposed convolutions' filters are [*k, out_channels, in_channels]: sum over *k, in_channels.
     OpSpec("conv1d_transpose", ("input", "filters"), _TRANSPOSE, ("input", "filters", "output_shape", "strides"),
            terms=_filter_terms("filters", -2)),

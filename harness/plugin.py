@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.model import ALL_TARGETS
+from harness.model import ALL_TARGETS, REFERENCE
 
 _SESSION = pytest.StashKey["object"]()
 _RECORDS = pytest.StashKey[list]()
@@ -76,7 +76,7 @@ class CaseFile(pytest.File):
             raise CaseFileError("\n".join(problems))
         targets = parse_targets(self.config.getoption("tfconform_targets"))
         for case in cases:
-            for target in targets:
+            for target in [REFERENCE, *targets]:     # the case's own expect first, once
                 if case.applies_to(target):
                     yield CaseItem.from_parent(self, name=f"{case.name}@{target}", case=case,
                                                target=target)
@@ -164,7 +164,7 @@ def pytest_sessionfinish(session):
         from harness import results
         root = _store_root(config)
         runner = config.stash.get(_SESSION, None)
-        meta = results.run_meta(sorted({r["target"] for r in records}),
+        meta = results.run_meta(sorted({r["target"] for r in records} - {REFERENCE}),
                                 getattr(runner, "tf_version", None))
         for out in ([Path(report) / "results.jsonl"] if report else []) + ([Path(path)] if path else []):
             out = _worker_path(out)

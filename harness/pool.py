@@ -145,8 +145,8 @@ class Worker:
                                error_message=f"TensorFlow worker died ({died})",
                                seconds=time.perf_counter() - start)
             if reply["kind"] == "error":
-                return Outcome("error", error_type=reply["error_type"],
-                               error_message=reply["message"], seconds=reply.get("seconds", 0.0))
+                return Outcome("error", error_type=reply["error_type"], error_message=reply["message"],
+                               origin=reply.get("origin"), seconds=reply.get("seconds", 0.0))
             dtypes = reply.get("dtypes", {})
             outputs = {k: _from_wire(v, dtypes.get(k)) for k, v in outputs.items()}
             return Outcome("value", outputs=outputs, seconds=reply.get("seconds", 0.0))

@@ -47,9 +47,10 @@ def record(case: Case, target: str, verdict: Verdict, ref: Outcome, tf: Outcome 
         "tensors": {n: {"shape": list(t.shape), "dtype": t.dtype, "kind": t.kind}
                     for n, t in case.tensors.items()},
         "expect": case.expect, "note": case.note, "text": case.text,
-        "snippet": verdict.snippet,
+        "snippet": verdict.snippet, "observed": verdict.observed,
         "known": [{"targets": list(k.targets), "tf": k.tf, "kind": k.kind, "reason": k.reason,
-                   "link": k.link} for k in case.known],
+                   "link": k.link, **k.signature} | ({"when": k.when} if k.when else {})
+                  for k in case.known],
         "tensor_files": tensor_files or {},
     })
 

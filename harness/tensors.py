@@ -40,6 +40,10 @@ RANDOM_PARAMS = {
 }
 
 
+# Shares of a random tensor's elements replaced by NaN and by an infinity (of random sign).
+NON_FINITE = ("nan", "inf")
+
+
 def itemsize(dtype: str) -> int:
     return DTYPES[dtype].itemsize
 
@@ -81,10 +85,17 @@ def _exact(data, dtype: np.dtype) -> np.ndarray:
 def _random(data: dict, size: int) -> np.ndarray:
     rng = np.random.default_rng(data["seed"])
     if data["dist"] == "normal":
-        return rng.normal(data["mean"], data["std"], size)
-    if data["dist"] == "uniform":
-        return rng.uniform(data["low"], data["high"], size)
-    return rng.integers(data["low"], data["high"], size)
+        values = rng.normal(data["mean"], data["std"], size)
+    elif data["dist"] == "uniform":
+        values = rng.uniform(data["low"], data["high"], size)
+    else:
+        values = rng.integers(data["low"], data["high"], size)
+    if data.get("nan") or data.get("inf"):   # drawn after the values: those stay as without them
+        share, sign = rng.random(size), rng.random(size) < 0.5
+        nan, inf = data.get("nan", 0), data.get("inf", 0)
+        values = np.where(share < nan, np.nan, values.astype(np.float64))
+        values = np.where((share >= nan) & (share < nan + inf), np.where(sign, -np.inf, np.inf), values)
+    return values
 
 
 def _cast(array: np.ndarray, dtype: np.dtype) -> np.ndarray:

@@ -194,7 +194,7 @@ class TensorStore:
         for path in (self.root / FOLDER).glob("*.npz"):
             path.unlink(missing_ok=True)
 
-    def put(self, case, target: str, tensors: dict | None, ref, tf, scale=None) -> dict:
+    def put(self, case, target: str, tensors: dict | None, ref, tf, tolerances=None) -> dict:
         """Store what the pages of this (case, target) need; returns the record's tensor_files."""
         files = {}
         fmt = (case.args or {}).get("data_format")
@@ -219,9 +219,10 @@ class TensorStore:
             r, t = ref_out.get(name), tf_out.get(name)
             if r is not None and t is not None and r.shape == t.shape:
                 group = {f"ref.{name}": r, f"tf.{name}": t}
-                tol = _tolerance(case, name, t, scale)
-                if tol is not None:
-                    group[f"tol.{name}"] = np.broadcast_to(np.asarray(tol, np.float64), r.shape)
+                if tolerances is not None and name in tolerances:   # the bound the verdict used
+                    tol = tolerances[name]
+                    group[f"tol.{name}"] = np.broadcast_to(np.asarray(0.0 if tol is None else tol,
+                                                                      np.float64), r.shape)
                 err = abs_err(r, t)
                 center = np.unravel_index(int(np.argmax(err)), err.shape) if err.size else None
                 rows, cols, _ = layout(name, r.ndim, fmt)
@@ -240,24 +241,13 @@ class TensorStore:
         return files
 
 
-def _tolerance(case, name: str, got: np.ndarray, scale):
-    """The per-element tolerance the verdict used (harness.judge's model); None if unavailable,
-    the report then falls back to the scalar max_tolerance of the record."""
-    try:
-        from harness.judge import _tolerance as tolerance
-        tol = tolerance(case, name, str(got.dtype), scale)
-        return np.zeros(()) if tol is None else tol
-    except Exception:      # judge changed shape, or an op without a tolerance model: degrade
-        return None
-
-
 def store_result(store: TensorStore | None, session, case, target: str, verdict, ref, tf) -> dict:
     """tensor_files for one (case, target) result of a runner.Session; {} when there is nothing to
     draw. Pictures never cost a result: any failure here only leaves the page without grids."""
     if store is None or case.skip or verdict.kind == "harness-error":
         return {}
     try:
-        tensors, _, scale = session.reference(case)[:3]   # (tensors, outcome, scale, ...)
-        return store.put(case, target, tensors, ref, tf, scale)
+        tensors = session.reference(case)[0]
+        return store.put(case, target, tensors, ref, tf, verdict.tolerances)
     except Exception:
         return {}

@@ -37,6 +37,39 @@ def _to_tf_args(tf, args: dict) -> dict:
             for k, v in args.items()}
 
 
+class HarnessError(Exception):
+    """The harness, not TensorFlow, could not make the call (e.g. an argument this TF lacks)."""
+
+
+def _check_arguments(fn, op: str, kwargs: dict) -> None:
+    """tf.nn's wrappers turn an unknown keyword into a TypeError raised inside TensorFlow's own
+    code; bind first, so that the harness passing an argument this TF does not take is the
+    harness's error, not TensorFlow rejecting the call."""
+    import inspect
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return
+    unknown = sorted(set(kwargs) - set(params))
+    if unknown:
+        raise HarnessError(f"tf.nn.{op} takes no argument {', '.join(unknown)} in this TensorFlow")
+
+
+def _origin(tf, exc: BaseException) -> str:
+    """"tensorflow" when the innermost frame of the exception's traceback is TensorFlow's code
+    (TF raised it, also from C++ through its Python bindings); "harness" otherwise."""
+    import traceback
+    if isinstance(exc, HarnessError):
+        return "harness"
+    frames = traceback.extract_tb(exc.__traceback__)
+    tf_dir = os.path.dirname(os.path.abspath(tf.__file__))
+    packages = [tf_dir, os.path.join(os.path.dirname(tf_dir), "keras"), os.path.join(os.path.dirname(tf_dir), "tf_keras")]
+    inner = os.path.abspath(frames[-1].filename) if frames else ""
+    return "tensorflow" if any(inner.startswith(p + os.sep) for p in packages) else "harness"
+
+
 def _program(tf, header: dict):
     """A function of the input tensors computing every step, its gradients and receptive field.
 
@@ -55,10 +88,12 @@ def _program(tf, header: dict):
             kwargs = {n: feeds[f"{i}:{n}"] for n in step["names"]}
             if step.get("feed"):
                 kwargs[step["feed"]] = previous
-            out = getattr(tf.nn, step["op"])(**kwargs, **_to_tf_args(tf, step["args"]))
+            fn, args = getattr(tf.nn, step["op"]), _to_tf_args(tf, step["args"])
+            _check_arguments(fn, step["op"], {**kwargs, **args})
+            out = fn(**kwargs, **args)
             outs = out if isinstance(out, (tuple, list)) else (out,)
             if len(outs) != len(step["outputs"]):
-                raise TypeError(f"tf.nn.{step['op']} returned {len(outs)} outputs, "
+                raise HarnessError(f"tf.nn.{step['op']} returned {len(outs)} outputs, "
                                 f"expected {len(step['outputs'])}")
             results.update(zip(step["outputs"], outs))
             previous = outs[0]
@@ -125,7 +160,8 @@ def run(tf, header: dict, arrays: dict):
             outputs[name], out_dtypes[name] = to_wire(np.asarray(value.numpy()))
         return {"kind": "value", "dtypes": out_dtypes}, outputs
     except Exception as exc:  # every error TF raises is an outcome to judge, not a worker failure
-        return {"kind": "error", "error_type": type(exc).__name__, "message": str(exc)}, {}
+        return {"kind": "error", "error_type": type(exc).__name__, "message": str(exc),
+                "origin": _origin(tf, exc)}, {}
 
 
 def main() -> None:
@@ -133,6 +169,8 @@ def main() -> None:
     faulthandler.enable()       # a crash leaves a Python traceback in the log the judge reports
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
+    # TF trims its own frames from tracebacks; _origin needs them to tell its errors from ours.
+    tf.debugging.disable_traceback_filtering()
 
     from harness.wire import read_message, write_message
 

@@ -24,10 +24,18 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_documented_subcommands_exist():
+    """Every subcommand the README's table of commands lists is one the CLI has, and the other way
+    round (an undocumented command, or a documented one that is gone, fails)."""
     from harness.cli import _parser
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `tfconform (\w+)", table, re.M))
     parser = _parser()
-    for command in ("run", "check", "report"):
-        parser.parse_args([command] + (["x.jsonl"] if command == "report" else []))
+    subparsers = next(a for a in parser._actions if a.choices and "run" in a.choices).choices
+    assert documented == set(subparsers), (documented, set(subparsers))
+    for command in documented:
+        args = parser.parse_args([command] + {"report": ["x.jsonl"], "pin": ["cases"]}.get(command, []))
+        assert args.command == command
 
 
 def _readme_commands():

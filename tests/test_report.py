@@ -50,7 +50,7 @@ def reference_results(paths, folder: Path, targets=("eager/onednn", "eager/eigen
                 tf = Outcome("error", error_type="InvalidArgumentError", error_message=ref.error_message)
             verdict = judge(case, target, ref, scale, tf, tf_version)
             verdict.snippet = snippet(case, target, tensors)
-            files = store.put(case, target, tensors, ref, tf, scale)
+            files = store.put(case, target, tensors, ref, tf, verdict.tolerances)
             records.append(results.record(case, target, verdict, ref, tf, tf_version, files))
     path = folder / name
     results.write(path, records)
@@ -99,7 +99,8 @@ def test_store_bounds_large_tensors_around_the_worst_cell(tmp_path):
     got[1, 30, 7, 20] = 3.0
     store = TensorStore(tmp_path)
     files = store.put(case, "eager/eigen", {"value": np.ones((2, 40, 50, 32), np.float32)},
-                      Outcome("value", outputs={"output": ref}), Outcome("value", outputs={"output": got}))
+                      Outcome("value", outputs={"output": ref}), Outcome("value", outputs={"output": got}),
+                      {"output": np.full(ref.shape, 1e-6)})
     arrays, meta = load(tmp_path / files["outputs"])
     assert set(arrays) == {"ref.output", "tf.output", "tol.output"}
     for key, a in arrays.items():
@@ -118,8 +119,9 @@ def test_store_is_deterministic_content_addressed_and_pickle_free(tmp_path):
     case = load_cases([str(ROOT / ATROUS)])[0][0]
     ref = Outcome("value", outputs={"output": np.arange(6.0).reshape(1, 2, 3, 1)})
     tf = Outcome("value", outputs={"output": np.arange(6, dtype=np.float32).reshape(1, 2, 3, 1)})
-    a = TensorStore(tmp_path / "a").put(case, "eager/eigen", {"value": np.ones((1, 2, 2, 1))}, ref, tf)
-    b = TensorStore(tmp_path / "b").put(case, "function/eigen", {"value": np.ones((1, 2, 2, 1))}, ref, tf)
+    tol = {"output": np.full((1, 2, 3, 1), 1e-6)}
+    a = TensorStore(tmp_path / "a").put(case, "eager/eigen", {"value": np.ones((1, 2, 2, 1))}, ref, tf, tol)
+    b = TensorStore(tmp_path / "b").put(case, "function/eigen", {"value": np.ones((1, 2, 2, 1))}, ref, tf, tol)
     assert a == b        # same tensors, same file names, whatever the target
     assert (tmp_path / "a" / a["outputs"]).read_bytes() == (tmp_path / "b" / b["outputs"]).read_bytes()
     assert npz_bytes({"x": np.zeros(3)}) == npz_bytes({"x": np.zeros(3)})

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from harness.model import Case, Outcome, TensorSpec
 from harness.shrink import rank as knob_rank
+from harness.tensors import DTYPES
 from harness.sweep.space import AXES, FORMATS, SPACES
 
 # The spatial rank of ops without a `rank` knob.
@@ -225,7 +226,10 @@ def build(op: str, cfg: dict) -> Built:
     return builder(op)(op, cfg)
 
 
-def _tensor_spec(shape: tuple, dtype: str, values: str, index: int) -> TensorSpec:
+def _tensor_spec(shape: tuple, dtype: str, values: str, index: int, special: str = "none") -> TensorSpec:
+    if special == "nonfinite" and DTYPES[dtype].kind in "fcV":     # 10% NaN, 10% +-inf
+        data = {"dist": "normal", "seed": index + 1, "mean": 0.0, "std": 1.0, "nan": 0.1, "inf": 0.1}
+        return TensorSpec(tuple(shape), "random", data, dtype)
     if values == "ones":
         return TensorSpec(tuple(shape), "fill", 1, dtype)
     if values == "ramp" and dtype not in ("float16", "bfloat16"):   # ramps overflow half floats
@@ -239,7 +243,7 @@ def _tensor_spec(shape: tuple, dtype: str, values: str, index: int) -> TensorSpe
 
 def to_case(op: str, cfg: dict, cid: str) -> Case:
     built = build(op, cfg)
-    tensors = {name: _tensor_spec(shape, built.dtype, built.values, i)
+    tensors = {name: _tensor_spec(shape, built.dtype, built.values, i, cfg.get("special", "none"))
                for i, (name, shape) in enumerate(built.tensors.items())}
     return Case(id=f"sweep/{op}::{cid}", path=f"sweep/{op}", line=0, name=cid, op=op,
                 args=built.args, tensors=tensors, dtype=built.dtype)
@@ -255,6 +259,8 @@ def features(op: str, cfg: dict, ref: Outcome | None = None) -> tuple[str, ...]:
     """The configuration's notable features, in a fixed order (its class key's last part)."""
     built = build(op, cfg)
     out = [built.dtype] if built.dtype != "float32" else []
+    if cfg.get("special") == "nonfinite" and DTYPES[built.dtype].kind in "fcV":
+        out.append("nonfinite")
     if cfg.get("layout") == "NCHW":
         out.append(FORMATS[cfg.get("rank", RANK[op])][1].lower())
     if "padding" in cfg:

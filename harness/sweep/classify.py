@@ -9,27 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.model import ALL_TARGETS, Case, Outcome, Verdict, target_matches
-
-
-def clean_message(message: str | None) -> str:
-    """TensorFlow's error message as one line, without its node names, Python traceback ("Graph
-    execution error" from tf.function), XLA's window protos and debug links."""
-    text = message or ""
-    if text.startswith("Graph execution error"):
-        text = "\n".join(line for line in text.splitlines()[1:]
-                         if line.strip() and not line.startswith(("  File ", "Detected at node")))
-    text = re.sub(r"\{\{[^}]*\}\}", "", text)
-    text = re.sub(r"goo\.gle/\S+", "", text)
-    text = re.sub(r"\[_XlaMustCompile=[^\]]*\]", "", text)
-    text = re.sub(r"__inference_\w+?_\d+", "the function", text)
-    while re.search(r"\w+ \{[^{}]*\}", text):             # XLA's protos: dimensions { ... }
-        text = re.sub(r"\w+ \{[^{}]*\}", "", text)
-    # A node's attributes come in no fixed order: name the op only.
-    text = re.sub(r"(Could not find device for node):\s*=\s*(\w+)\[.*", r"\1 \2", text, flags=re.S)
-    for cut in ("\t [[", " [[", "tf2xla conversion failed", " [Op:", " for '", " with input shapes",
-                "The op is created at", " used by ", " with these attrs"):
-        text = text.split(cut)[0]
-    return re.sub(r"\s+", " ", text).strip()
+from harness.signature import clean_message
 
 
 def gist(message: str | None, limit: int = 100) -> str:

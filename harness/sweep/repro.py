@@ -6,7 +6,10 @@ import json
 import re
 from pathlib import Path
 
-from harness.model import Case, Outcome, TensorSpec
+from harness.judge import first_output
+from harness.model import ALL_TARGETS, Case, Outcome, TensorSpec
+from harness.signature import pinned
+from harness.yamlout import flow, known_entry
 from harness.sweep.build import to_case
 from harness.sweep.classify import (
     Deviation,
@@ -36,6 +39,7 @@ PHRASES = {
     **{f"rank{r}": f"a rank-{r} value" for r in range(2, 6)},
     **{f"{r}d": f"{r}-D" for r in (1, 2, 3)}, "ncw": "NCW", "ncdhw": "NCDHW",
     "pointwise-mismatch": "a pointwise filter whose input channels do not fit",
+    "nonfinite": "inputs holding NaN and infinities",
     "pointwise-2x1": "a pointwise filter larger than 1x1", "max": "pooling_type MAX", "avg": "pooling_type AVG",
     **{f"format-{f.lower()}": f"data_format {f}" for f in ("NHWC", "NCHW", "N...C", "NC...")},
     **{dtype: dtype for dtype in DTYPES},
@@ -59,11 +63,12 @@ def _scalar(value) -> str:
 def _tensor_yaml(spec: TensorSpec) -> str:
     shape = json.dumps(list(spec.shape))
     if spec.kind == "fill":
-        return f"{{shape: {shape}, fill: {spec.data}}}"
+        return f"{{shape: {shape}, fill: {flow(spec.data)}}}"
     if spec.kind == "range":
-        return f"{{shape: {shape}, range: {spec.data['start']}}}"
+        return f"{{shape: {shape}, range: {flow(spec.data['start'])}}}"
     data = spec.data
     extra = f", low: {data['low']}, high: {data['high']}" if data["dist"] == "integers" else ""
+    extra += "".join(f", {k}: {flow(data[k])}" for k in ("nan", "inf") if data.get(k))
     return f"{{shape: {shape}, random: {{dist: {data['dist']}, seed: {data['seed']}{extra}}}}}"
 
 
@@ -91,6 +96,9 @@ def _did(kind: str, case: Case, outcome: tuple, timeout: float) -> str:
     if kind == "value":     # counts, not magnitudes: uninitialised memory differs between runs
         bad = [f"{d['mismatched']} of {d['total']} elements of {name}" for name, d in verdict.details.items()
                if isinstance(d, dict) and d.get("mismatched")]
+        if tf is not None and tf.nondeterministic:
+            return (f"returns values that change from call to call, uninitialised memory "
+                    f"({', '.join(bad) or verdict.message})")
         return f"returns wrong values ({', '.join(bad) or verdict.message} beyond tolerance)"
     if tf is None:
         return verdict.message
@@ -113,13 +121,9 @@ def _reason(dev: Deviation, case: Case, outcome: tuple, feats: tuple, timeout: f
             f"{_says(dev.kind, outcome[1])}" + (f" ({what})." if what else "."))
 
 
-def _pattern_yaml(pattern: str) -> str:
-    return json.dumps(pattern) if pattern.startswith("*") else pattern
-
-
 def repro_text(found: Found, source: str, tf_version: str | None, timeout: float) -> str:
     case = to_case(found.op, found.config, found.slug)
-    spec = f'"=={".".join((tf_version or "0").split(".")[:2])}.*"'
+    spec = f'=={".".join((tf_version or "0").split(".")[:2])}.*'
     d = found.deviation
     lines = [
         "# Found by `tfconform sweep`: the smallest configuration of this deviation class.",
@@ -142,10 +146,15 @@ def repro_text(found: Found, source: str, tf_version: str | None, timeout: float
     lines.append("    known:")
     for other in found.others:
         first = found.outcomes[other.targets[0]]
-        lines += [f"      - targets: [{', '.join(map(_pattern_yaml, target_patterns(other.targets)))}]",
-                  f"        tf: {spec}",
-                  f"        kind: {other.kind}",
-                  f"        reason: {json.dumps(_reason(other, case, first, found.features, timeout))}"]
+        reason = _reason(other, case, first, found.features, timeout)
+        signatures = pinned({t: found.outcomes[t] for t in other.targets}, first_output(case))
+        by_sig: dict[str, list[str]] = {}
+        for target, (_, sig) in signatures.items():
+            by_sig.setdefault(json.dumps(sig, sort_keys=True), []).append(target)
+        for sig, targets in sorted(by_sig.items(), key=lambda item: ALL_TARGETS.index(item[1][0])):
+            entry = {"targets": target_patterns(targets), "tf": spec, "kind": other.kind,
+                     **json.loads(sig), "reason": reason}
+            lines += known_entry(entry, "      ")
     return "\n".join(lines) + "\n"
 
 

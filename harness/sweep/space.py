@@ -150,6 +150,10 @@ SPACES: dict[str, Space] = {
         Knob("data_format", (None, "NHWC", "NCHW", "N...C", "NC..."), (4, 2, 2, 1, 1)),
         Knob("bias", ("equal", "mismatch"), (12, 0.7)), VALUES_K),
 }
+# NaN and infinities in the inputs, in a share of every op's configurations. Drawn last, so that
+# adding it left every earlier configuration of a seed as it was.
+NON_FINITE_K = Knob("special", ("none", "nonfinite"), (9, 1))
+SPACES = {op: space + (NON_FINITE_K,) for op, space in SPACES.items()}
 OPS = tuple(SPACES)
 
 

@@ -1,0 +1,154 @@
+"""The judge's mutation proof (`tfconform mutate --judge`): deliberate bugs in the comparison and
+verdict code, each of which must make the harness's own judge tests fail. A green run is only as
+trustworthy as the code that decides it; a bug here would turn every TensorFlow failure it hides
+into a pass or an xfail.
+
+Each mutant is a textual change to one file of harness/ (which must occur exactly once there); the
+judge tests run in a subprocess against a copy of the package holding the change.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.mutations import Mutation
+
+ROOT = Path(__file__).resolve().parent.parent
+# The tests that judge the judge: verdicts, known signatures, tolerances and non-finite values,
+# error rules. They need no TensorFlow.
+TESTS = ("tests/test_judge.py", "tests/test_known.py", "tests/test_compare.py", "tests/test_rules.py")
+
+JUDGE_MUTATIONS = (
+    Mutation("signature-ignored", "judge.py",
+             "change = signature.difference(k, verdict.kind, verdict, ref, tf, first)",
+             "change = None",
+             "a known entry matches on its kind alone, whatever TensorFlow did"),
+    Mutation("values-signature-ignored", "signature.py",
+             'if compare.diff(want, got, tol, str(got.dtype))["mismatched"]:',
+             "if False:",
+             "a value entry xfails whatever values TensorFlow returns"),
+    Mutation("message-signature-ignored", "signature.py",
+             'and ("match" not in sig or message_matches(sig["match"], tf.error_message)))',
+             ")",
+             "an error entry xfails whatever TensorFlow's message says"),
+    Mutation("shape-signature-ignored", "signature.py",
+             "return all(_shape(tf.outputs.get(n)) == (list(s) if s is not None else None)",
+             "return True or all(_shape(tf.outputs.get(n)) == (list(s) if s is not None else None)",
+             "a shape entry xfails whatever shape TensorFlow returns"),
+    Mutation("crash-signal-ignored", "signature.py",
+             'return "signal" not in sig or tf.signal == sig["signal"]', "return True",
+             "a crash entry xfails whatever signal killed TensorFlow"),
+    Mutation("cells-of-uninitialised-memory-ignored", "signature.py",
+             'if "at" not in sig:\n            return True', "if True:\n            return True",
+             "a nondeterministic entry xfails wherever TensorFlow's values are wrong"),
+    Mutation("pinned-entry-on-unknown-version", "judge.py",
+             "if not tf_version:\n            return False", "if not tf_version:\n            return True",
+             "a version-pinned entry applies when the TensorFlow version is unknown"),
+    Mutation("no-xpass", "judge.py",
+             'if verdict.status == "pass" and known:', "if False:",
+             "a fixed TensorFlow bug passes silently instead of xpassing"),
+    Mutation("tolerance-x1000", "compare.py",
+             "return np.where(np.isfinite(tol), tol, 0.0)", "return np.where(np.isfinite(tol), tol * 1000, 0.0)",
+             "the bound is a thousand times too loose"),
+    Mutation("half-types-accumulate-in-half", "compare.py",
+             'ACCUMULATE = {"float16": "float32", "bfloat16": "float32"}', "ACCUMULATE = {}",
+             "float16 and bfloat16 bounded as if summed in their own precision (accepts zeros)"),
+    Mutation("no-final-rounding", "compare.py",
+             "tol = summed + u_out * (ref + summed) + TINY[dtype]", "tol = summed + TINY[dtype]",
+             "the output dtype's rounding of the result is not allowed for"),
+    Mutation("nan-equals-anything", "compare.py",
+             "err = np.where(~finite_ref, np.where(special, 0.0, np.inf), err)",
+             "err = np.where(~finite_ref, 0.0, err)",
+             "a NaN or infinite reference cell matches whatever TensorFlow returns"),
+    Mutation("non-finite-output-within-bound", "compare.py",
+             "err = np.where(finite_ref & finite_got, err, np.inf)", "err = np.where(finite_ref & finite_got, err, 0.0)",
+             "TensorFlow returning NaN or infinity for a finite reference passes"),
+    Mutation("overflow-excuses-any-infinity", "compare.py",
+             "& (np.abs(r_re) + limit >= big))", "& (np.abs(r_re) + limit >= 0))",
+             "an infinity passes for any finite reference of its sign"),
+    Mutation("complex-compared-as-real", "compare.py",
+             "kind = np.complex128 if np.iscomplexobj(reference) or np.iscomplexobj(actual) else np.float64",
+             "kind = np.float64",
+             "the imaginary part of complex outputs is dropped"),
+    Mutation("non-finite-inputs-widen-bounds", "execute.py",
+             "return np.where(np.isfinite(m), m, 0.0)", "return m",
+             "a NaN or infinity in the input makes the bound of finite cells infinite"),
+    Mutation("dtype-ignored", "judge.py",
+             "if dtype is not None and str(got.dtype) != dtype:", "if False:",
+             "an output of the wrong dtype passes"),
+    Mutation("error-rule-ignored", "judge.py",
+             "if not ref.rule:\n        return None", "if True:\n        return None",
+             "both rejecting passes whatever reason TensorFlow gives"),
+    Mutation("harness-error-as-tensorflow", "judge.py",
+             'if tf.kind == "error" and tf.origin == "harness":', "if False:",
+             "an exception of the harness's own counts as TensorFlow rejecting the call"),
+    Mutation("expect-unchecked", "judge.py",
+             "        if problem:\n            return Verdict(\"fail\", \"expect\", problem)",
+             "        if False:\n            return Verdict(\"fail\", \"expect\", problem)",
+             "the reference is never held to the case's own expect"),
+    Mutation("max-pool-inexact", "judge.py",
+             "if terms is None or magnitude is None or dtype not in compare.UNIT_ROUNDOFF:\n        return None",
+             "if terms is None or magnitude is None or dtype not in compare.UNIT_ROUNDOFF:\n        return 1e-3",
+             "ops that round nothing (max pooling, integers) get a tolerance"),
+)
+
+
+@dataclass
+class JudgeResult:
+    mutation: Mutation
+    killed_by: list[str]           # the failing tests
+    error: str | None = None
+
+
+def _run_mutant(mutation: Mutation, tests: tuple[str, ...]) -> JudgeResult:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for folder in ("harness", "reference"):
+            shutil.copytree(ROOT / folder, tmp / folder, ignore=shutil.ignore_patterns("__pycache__"))
+        (tmp / "tests").mkdir()
+        for name in [*tests, "tests/conftest.py"]:
+            if (ROOT / name).exists():
+                shutil.copy(ROOT / name, tmp / name)
+        target = tmp / "harness" / mutation.file
+        text = target.read_text()
+        if text.count(mutation.old) != 1:
+            return JudgeResult(mutation, [], f"harness/{mutation.file}: the text to mutate occurs "
+                                              f"{text.count(mutation.old)} times, expected once")
+        target.write_text(text.replace(mutation.old, mutation.new))
+        (tmp / "pytest.ini").write_text("[pytest]\n")
+        env = dict(os.environ, PYTHONPATH=str(tmp), PYTHONDONTWRITEBYTECODE="1")
+        files = [t for t in tests if (ROOT / t).exists()]
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                               "-p", "no:tfconform", "-p", "no:xdist", "-rf", *files],
+                              cwd=tmp, env=env, capture_output=True, text=True, timeout=600, check=False)
+        failed = [line.split()[1] for line in proc.stdout.splitlines() if line.startswith("FAILED ")]
+        if proc.returncode not in (0, 1):
+            failed = failed or [f"pytest exit {proc.returncode}: {proc.stdout.strip().splitlines()[-1:]}"]
+        return JudgeResult(mutation, failed)
+
+
+def run(mutations=JUDGE_MUTATIONS, tests: tuple[str, ...] = TESTS, jobs: int = 2) -> list[JudgeResult]:
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        return list(pool.map(lambda m: _run_mutant(m, tests), mutations))
+
+
+def summary(results: list[JudgeResult]) -> tuple[str, int]:
+    lines, killed = [], 0
+    width = max(len(r.mutation.name) for r in results)
+    for r in results:
+        if r.error:
+            state = f"NOT APPLIED: {r.error}"
+        elif r.killed_by:
+            killed += 1
+            state = f"killed by {len(r.killed_by)} test(s), e.g. {r.killed_by[0]}"
+        else:
+            state = f"SURVIVED: no judge test notices ({r.mutation.why})"
+        lines.append(f"{r.mutation.name:<{width}}  {state}")
+    lines.append(f"judge mutation score: {killed}/{len(results)} killed")
+    return "\n".join(lines), killed

@@ -1,0 +1,250 @@
+"""`tfconform pin`: record what TensorFlow does into the signatures of `known` entries, as
+pytest-regressions regenerates its files.
+
+Each `known:` list of a case file (a case's own, or the file's defaults') is rewritten from what
+its entries cover: every (matrix entry, target) where an entry applies on the running TF version is
+run (values repeated to tell uninitialised memory), and the entry gets the observed kind and
+signature. Where TensorFlow does different things on different targets or matrix entries, the
+entry is split (`targets`, `when`); where TensorFlow no longer deviates, the entry loses those
+targets, or goes. Reasons, links and `tf:` ranges are kept; entries for other TF versions or
+targets outside --targets are left as written. A rewritten file is loaded back before it is kept.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+
+import yaml
+
+from harness import signature, yamlines
+from harness.judge import applies, first_output
+from harness.loader import applies_to_entry, load
+from harness.model import ALL_TARGETS, Case, Known, target_matches
+from harness.sweep.classify import target_patterns
+from harness.yamlout import known_entry
+
+
+
+@dataclass
+class Block:
+    """One `known:` list as written: in a case item (index) or in the defaults (None)."""
+    item: int | None
+    entries: list                    # the raw entries (LDicts)
+    cases: list = field(default_factory=list)   # the expanded cases that use it
+    key_line: int = 0                # 1-based line of `known:`
+    observed: dict = field(default_factory=dict)  # (entry index) -> {(case name, target): obs}
+
+
+def _raw_known(entry) -> Known:
+    """The parts of a raw entry that say where it applies."""
+    return Known(targets=tuple(entry.get("targets", ["*"])), reason=entry["reason"], tf=entry.get("tf"),
+                 kind=entry.get("kind"))
+
+
+def _blocks(path: str, cases: list[Case]) -> tuple[list[Block], str]:
+    text = Path(path).read_text(encoding="utf-8-sig")
+    data, _ = yamlines.load(text)
+    items = data.get("cases") or []
+    defaults = data.get("defaults") or {}
+    blocks = {}
+    if isinstance(defaults.get("known"), list):
+        blocks[None] = Block(None, defaults["known"], key_line=defaults.lines["known"])
+    for i, item in enumerate(items):
+        if isinstance(item.get("known"), list):
+            blocks[i] = Block(i, item["known"], key_line=item.lines["known"])
+    by_line = {line: i for i, line in enumerate(items.lines)}
+    for case in cases:
+        i = by_line[case.line]
+        block = blocks.get(i, blocks.get(None) if "known" not in items[i] else None)
+        if block is not None:
+            block.cases.append(case)
+    return [b for b in blocks.values() if b.entries], text
+
+
+def _covered(block: Block, targets: list[str], tf_version: str | None):
+    """{(case name, target): [entry indices that apply there]} for the entries pin may rewrite,
+    and the indices of the entries it must leave as written."""
+    cover, frozen = {}, set()
+    for j, entry in enumerate(block.entries):
+        k = _raw_known(entry)
+        mine = [t for t in ALL_TARGETS if any(target_matches(p, t) for p in k.targets)]
+        if not set(mine) <= set(targets) or not any(applies(k, t, tf_version) for t in mine):
+            frozen.add(j)
+            continue
+        for case in block.cases:
+            if applies_to_entry(entry.get("when"), case.matrix):
+                for t in mine:
+                    cover.setdefault((case.name, t), []).append(j)
+    return cover, frozen
+
+
+def observe(session, case: Case, target: str, repeat: int):
+    """(verdict, ref, tf) when TensorFlow deviates on the target, None when it agrees."""
+    verdict, ref, tf = session.run(case, target, repeat=repeat)
+    if verdict.kind == "harness-error":
+        raise RuntimeError(f"{case.id} @ {target}: {verdict.message}")
+    return None if verdict.status in ("pass", "xpass", "skip") else (verdict, ref, tf)
+
+
+def _split(pairs: set, matrices: dict, splittable: bool) -> list[tuple[tuple, dict]]:
+    """Cover `pairs` of (case name, target) with (targets, when) rectangles: targets per group of
+    matrix entries, `when` the fewest matrix keys that set the group apart."""
+    by_case = {}
+    for name, target in pairs:
+        by_case.setdefault(name, set()).add(target)
+    groups = {}
+    for name, ts in by_case.items():
+        groups.setdefault(tuple(sorted(ts, key=ALL_TARGETS.index)), []).append(name)
+    out = []
+    all_names = list(matrices)
+    for ts, names in sorted(groups.items()):
+        if set(names) == set(all_names):
+            out.append((ts, {}))
+            continue
+        if not splittable:
+            raise ValueError("a defaults entry differs between the cases that use it: move it into "
+                             "the cases to pin it")
+        keys = list(next(iter(matrices.values())).keys())
+        others = [n for n in all_names if n not in names]
+        for size in range(1, len(keys) + 1):
+            for chosen in combinations(keys, size):
+                inside = {tuple(json.dumps(matrices[n][k]) for k in chosen) for n in names}
+                outside = {tuple(json.dumps(matrices[n][k]) for k in chosen) for n in others}
+                if not inside & outside:
+                    for values in sorted(inside):
+                        out.append((ts, {k: json.loads(v) for k, v in zip(chosen, values)}))
+                    break
+            else:
+                continue
+            break
+    return out
+
+
+def rewrite_block(block: Block, cover: dict, frozen: set, results: dict, notes: list) -> list[dict]:
+    """The block's new entries; what changed beyond signatures goes to `notes`."""
+    claimed = {j: {} for j in range(len(block.entries))}
+    for pair, js in cover.items():
+        if results[pair] is None:
+            continue
+        kind = signature.failure_kind(results[pair][0])
+        owner = next((j for j in js if block.entries[j].get("kind") == kind), js[0])
+        claimed[owner][pair] = results[pair]
+    out = []
+    for j, entry in enumerate(block.entries):
+        base = {k: yamlines.plain(v) for k, v in entry.items()}
+        if j in frozen:
+            out.append(base)
+            continue
+        mine = claimed[j]
+        gone = sorted({t for (c, t), js in cover.items() if j in js and (c, t) not in mine},
+                      key=ALL_TARGETS.index)
+        if gone:
+            notes.append(f"{entry.line}: the {entry.get('kind')} entry no longer holds on "
+                         f"{', '.join(gone)}" + ("" if mine else ": removed"))
+        matrices = {c.name: c.matrix for c in block.cases
+                    if applies_to_entry(entry.get("when"), c.matrix)}
+        by_obs = {}
+        for pair, (kind, sig) in signature.pinned(mine, first_output(block.cases[0])).items():
+            by_obs.setdefault((kind, json.dumps(sig, sort_keys=True)), set()).add(pair)
+        keep = {k: v for k, v in base.items() if k in ("tf", "reason", "link")}
+        for (kind, sig), pairs in sorted(by_obs.items(), key=lambda item: item[0]):
+            for targets, when in _split(pairs, matrices, block.item is not None):
+                new = {"targets": target_patterns(targets), **keep, "kind": kind}
+                where = {**(base.get("when") or {}), **when}
+                if where:
+                    new["when"] = where
+                new.update(json.loads(sig))
+                if kind != entry.get("kind"):
+                    notes.append(f"{entry.line}: kind {entry.get('kind')} -> {kind} on {', '.join(targets)}")
+                out.append(new)
+    return out
+
+
+def _replace_span(lines: list[str], key_line: int, new_lines: list[str]) -> None:
+    """Replace the `known:` key and its value (through the last line before the next key or item,
+    keeping trailing comments and blank lines) with new_lines, in place."""
+    start = key_line - 1
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    if lines[start].lstrip().startswith("-"):
+        raise ValueError(f"line {key_line}: `known` opens its case; put `id` first to pin it")
+    end = start + 1
+    while end < len(lines):
+        stripped = lines[end].strip()
+        at = len(lines[end]) - len(lines[end].lstrip())
+        if stripped and not stripped.startswith("#") and (at < indent or at == indent and not stripped.startswith("- ")):
+            break
+        end += 1
+    while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].strip().startswith("#")):
+        end -= 1
+    lines[start:end] = new_lines
+
+
+def pin_file(path: str, session, targets: list[str], repeat: int, budget: int) -> list[str]:
+    """Rewrite one file's known entries; returns what changed, as lines to print."""
+    cases, problems = load([path], memory_budget=budget)
+    if problems:
+        return problems
+    blocks, text = _blocks(path, cases)
+    notes, edits = [], []
+    for block in blocks:
+        cover, frozen = _covered(block, targets, session.tf_version)
+        if not cover:
+            continue
+        by_name = {c.name: c for c in block.cases}
+        results = {(name, target): observe(session, by_name[name], target, repeat)
+                   for name, target in sorted(cover, key=lambda p: (p[0], ALL_TARGETS.index(p[1])))}
+        block_notes = []
+        entries = rewrite_block(block, cover, frozen, results, block_notes)
+        notes += [f"{path}:{n}" for n in block_notes]
+        key = lines_of(text)[block.key_line - 1]
+        indent = " " * (len(key) - len(key.lstrip()))
+        new = [f"{indent}known:" if entries else f"{indent}known: []"]
+        for entry in entries:
+            new += known_entry(entry, indent + "  ")
+        edits.append((block, new))
+    if not edits:
+        return notes
+    lines = lines_of(text)
+    for block, new in sorted(edits, key=lambda e: -e[0].key_line):
+        _replace_span(lines, block.key_line, new)
+    new_text = "\n".join(lines) + "\n"
+    if new_text != text:
+        Path(path).write_text(new_text, encoding="utf-8")
+        again, problems = load([path], memory_budget=budget)
+        if problems or len(again) != len(cases):
+            Path(path).write_text(text, encoding="utf-8")
+            return [f"{path}:1: not pinned: the rewritten file does not load back"] + problems
+        count = sum(len(b.entries) for b, _ in edits)
+        notes.append(f"{path}: pinned {count} known entr{'y' if count == 1 else 'ies'}")
+    return notes
+
+
+def lines_of(text: str) -> list[str]:
+    return text.splitlines()
+
+
+def cmd_pin(args) -> int:
+    from harness.runner import Session
+    from harness.loader import _case_files
+    problems: list[str] = []
+    files = _case_files(list(args.paths), problems)
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        return 2
+    session = Session(timeout=args.timeout)
+    failed = False
+    try:
+        for path in files:
+            try:
+                for line in pin_file(path, session, args.targets, args.repeat, args.memory_budget):
+                    print(line)
+            except (ValueError, RuntimeError, yaml.YAMLError) as exc:
+                print(f"{path}:1: not pinned: {exc}", file=sys.stderr)
+                failed = True
+    finally:
+        session.close()
+    return 1 if failed else 0

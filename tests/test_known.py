@@ -1,0 +1,135 @@
+"""Known deviations pin what TensorFlow does: a failure of the entry's kind with another signature
+is `changed`, not xfail; a pass is xpass; an unknown TF version satisfies no pinned range.
+Synthetic outcomes, no TensorFlow."""
+import numpy as np
+
+from harness.judge import judge
+from harness.model import Known, Outcome
+from test_judge import MAG, REF, TF_OK, make_case, value
+
+NAN = float("nan")
+
+
+def known(**kw):
+    return Known(targets=tuple(kw.pop("targets", ("*",))), reason=kw.pop("reason", "a TF bug"),
+                 tf=kw.pop("tf", "==2.21.*"), kind=kw.pop("kind"), signature=kw)
+
+
+def verdict(case, tf, ref=REF, scale=MAG, target="eager/onednn", version="2.21.0"):
+    return judge(case, target, ref, scale, tf, version)
+
+
+def error(kind, message):
+    return Outcome("error", error_type=kind, error_message=message)
+
+
+def test_kind_and_targets_and_versions_still_select_entries():
+    case = make_case(known=[known(targets=("eager",), kind="shape", shape=[1, 4, 4, 2])])
+    bad = value(np.zeros((1, 4, 4, 2), np.float32))
+    assert verdict(case, bad).status == "xfail"
+    # Not on this target, or not this TF version, or not this kind: a plain failure.
+    assert verdict(case, bad, target="function/onednn").status == "fail"
+    assert verdict(case, bad, version="2.22.0").status == "fail"
+    assert verdict(case, value(np.array([[[[9.0]]]], np.float32))).kind == "value"
+    # TensorFlow fixed: xpass, which is a failure.
+    v = verdict(case, TF_OK)
+    assert v.status == "xpass" and "no longer" in v.message
+    assert verdict(case, TF_OK, version="2.22.0").status == "pass"
+
+
+def test_an_unknown_tf_version_never_satisfies_a_pinned_entry():
+    case = make_case(known=[known(kind="shape", shape=[1, 4, 4, 2])])
+    bad = value(np.zeros((1, 4, 4, 2), np.float32))
+    assert verdict(case, bad, version=None).status == "fail"
+    assert verdict(case, TF_OK, version=None).status == "pass"
+    unpinned = make_case(known=[known(tf=None, kind="shape", shape=[1, 4, 4, 2])])
+    assert verdict(unpinned, bad, version=None).status == "xfail"
+
+
+def test_a_shape_entry_pins_the_shape():
+    case = make_case(known=[known(kind="shape", shape=[1, 2, 2, 1])])
+    assert verdict(case, value(np.zeros((1, 2, 2, 1), np.float32))).status == "xfail"
+    v = verdict(case, value(np.zeros((1, 3, 3, 1), np.float32)))
+    assert (v.status, v.kind) == ("fail", "changed")
+    assert "known: shape [1, 2, 2, 1]; now: shape [1, 3, 3, 1]" in v.message
+    assert v.details["failure"] == "shape"
+
+
+def test_a_crash_entry_pins_the_signal():
+    case = make_case(known=[known(kind="crash", signal="SIGFPE")])
+    fpe = Outcome("crash", signal="SIGFPE", error_message="TensorFlow worker died (SIGFPE)")
+    segv = Outcome("crash", signal="SIGSEGV", error_message="TensorFlow worker died (SIGSEGV)")
+    assert verdict(case, fpe).status == "xfail"
+    v = verdict(case, segv)
+    assert (v.status, v.kind) == ("fail", "changed")
+    assert "known: SIGFPE; now: SIGSEGV" in v.message
+
+
+def test_an_error_entry_pins_type_and_message():
+    """A conv_transpose entry for "dilation rates larger than 1" no longer excuses TensorFlow
+    raising "only supports NHWC" (it did when kinds alone matched)."""
+    case = make_case(known=[known(kind="unexpected-error", error="InvalidArgumentError",
+                                  match="dilation rates larger than 1")])
+    dilation = error("InvalidArgumentError", "Current implementation does not yet support dilation "
+                                             "rates larger than 1. [Op:Conv2DBackpropInput]")
+    nhwc = error("InvalidArgumentError", "Conv2DCustomBackpropInputOp only supports NHWC. [Op:...]")
+    assert verdict(case, dilation).status == "xfail"
+    assert verdict(case, nhwc).kind == "changed"
+    assert verdict(case, error("ValueError", "dilation rates larger than 1")).kind == "changed"
+    # a message cleaned of node names and tracebacks matches too
+    graph = error("InvalidArgumentError", "Graph execution error:\n\nDetected at node x defined at:\n"
+                                          "  File \"w.py\"\n\nCurrent implementation does not yet "
+                                          "support dilation\nrates larger than 1.\n\t [[{{node x}}]]")
+    assert verdict(case, graph).status == "xfail"
+
+
+def test_a_value_entry_pins_the_values():
+    """kind value used to xfail whatever TF returned: -1e30 or NaN instead of the pinned 5."""
+    case = make_case(known=[known(kind="value", values=[5.0])])
+    assert verdict(case, value(np.array([[[[5.0]]]], np.float32))).status == "xfail"
+    for wrong in (-1e30, NAN, 0.0):
+        v = verdict(case, value(np.array([[[[wrong]]]], np.float32)))
+        assert (v.status, v.kind) == ("fail", "changed"), wrong
+    # within the case's tolerance of the pinned values: still the same deviation
+    close = np.nextafter(np.float32(5.0), np.float32(6.0))
+    assert verdict(case, value(np.array([[[[close]]]], np.float32))).status == "xfail"
+
+
+def test_a_value_entry_notices_a_change_in_another_batch():
+    """max_pool3d: the entry pins Eigen's NaN handling in batch 0; a different deviation in
+    batch 1 (the 3-D SAME geometry) changes TF's output there, and must not xfail."""
+    ref = value(np.array([NAN, 1.0]))
+    case = make_case(op="max_pool2d", known=[known(kind="value", values=[4.0, 1.0])])
+    assert verdict(case, value(np.array([4.0, 1.0], np.float32)), ref=ref, scale=None).status == "xfail"
+    v = verdict(case, value(np.array([4.0, 2.0], np.float32)), ref=ref, scale=None)
+    assert v.kind == "changed" and "now: values [4.0, 2.0]" in v.message
+
+
+def test_a_nondeterministic_entry_pins_the_cells_tf_gets_wrong():
+    ref = value(np.array([1.0, 2.0, 3.0]))
+    scale = {"output": (np.array([1.0, 2.0, 3.0]), 2)}
+    case = make_case(known=[known(kind="value", nondeterministic=True, at=[[1]])])
+    garbage = value(np.array([1.0, -2.4e7, 3.0], np.float32))
+    assert verdict(case, garbage, ref=ref, scale=scale).status == "xfail"
+    assert verdict(case, value(np.array([1.0, 0.0, 3.0], np.float32)), ref=ref, scale=scale).status == "xfail"
+    v = verdict(case, value(np.array([0.0, 0.0, 3.0], np.float32)), ref=ref, scale=scale)
+    assert v.kind == "changed"
+
+
+def test_a_dtype_entry_pins_the_dtype():
+    case = make_case(known=[known(kind="dtype", dtype="float64")])
+    assert verdict(case, value(np.array([[[[4.0]]]], np.float64))).status == "xfail"
+    assert verdict(case, value(np.array([[[[4.0]]]], np.float16))).kind == "changed"
+
+
+def test_another_kind_is_a_plain_failure_that_names_the_entry():
+    case = make_case(known=[known(kind="crash", signal="SIGFPE", reason="oneDNN divides by zero")])
+    v = verdict(case, error("InvalidArgumentError", "something"))
+    assert (v.status, v.kind) == ("fail", "unexpected-error")
+    assert "oneDNN divides by zero" in v.message
+
+
+def test_an_entry_without_signature_matches_on_kind_and_says_so():
+    case = make_case(known=[Known(targets=("*",), reason="old entry", tf="==2.21.*", kind="shape")])
+    v = verdict(case, value(np.zeros((1, 3, 3, 1), np.float32)))
+    assert v.status == "xfail" and v.details["unsigned"] is True
