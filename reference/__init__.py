@@ -3,7 +3,8 @@
 Never imports TensorFlow. Computes in float64 (int64 for integers) on exactly the values given;
 float results are float64, integer results keep the dtype TF gives them (wrapping as TF's integer
 kernels do), argmax indices are int64 or int32. Invalid arguments raise InvalidArgumentError (a
-ValueError) naming the rule. reference.grad.vjp gives every op's gradients.
+ValueError) whose `rule` names the broken rule (reference.errors.RULES). reference.grad.vjp gives
+every op's gradients.
 """
 from . import grad
 from .conv import conv_general

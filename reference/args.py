@@ -1,6 +1,6 @@
 """tf.nn's argument rules shared by the ops: dtypes, data formats, per-dimension lists, ranks.
 
-Each check raises InvalidArgumentError naming the broken rule.
+Each check raises InvalidArgumentError naming the broken rule (reference/errors.py RULES).
 """
 import numpy as np
 
@@ -20,13 +20,23 @@ ARGMAX = MAX_POOL + ("uint32", "uint64")                     # MaxPoolWithArgmax
 BIAS_ADD = ARGMAX + ("complex64", "complex128")              # BiasAdd
 
 
+# The rules a per-dimension argument breaks, by its name (TF words each argument's rules its own way;
+# an atrous rate is a dilation, pool's window_shape its ksize).
+LENGTH = {"strides": "strides-length", "dilations": "dilations-length", "rate": "dilations-length",
+          "ksize": "ksize-length", "window_shape": "ksize-length"}
+BATCH_CHANNEL = {"strides": "strides-batch-channel", "dilations": "dilations-batch-channel",
+                 "ksize": "ksize-batch-channel"}
+POSITIVE = {"strides": "strides-not-positive", "dilations": "dilations-not-positive", "rate": "dilations-not-positive",
+            "ksize": "ksize-not-positive", "window_shape": "ksize-not-positive"}
+
+
 def tensor(a, name, allowed, op):
     """a as an ndarray of a float dtype or of a dtype in `allowed` (values untouched: the primitives
     widen them)."""
     a = np.asarray(a)
     if a.dtype.kind != "f" and a.dtype.name != "bfloat16" and a.dtype.name not in allowed:
-        raise InvalidArgumentError(f"{op}: {name} has dtype {a.dtype.name}, which {op} does not accept "
-                                   f"(allowed: floats{''.join(', ' + t for t in allowed)})")
+        raise InvalidArgumentError("dtype-not-accepted", f"{op}: {name} has dtype {a.dtype.name}, which {op} does "
+                                   f"not accept (allowed: floats{''.join(', ' + t for t in allowed)})")
     return a
 
 
@@ -44,7 +54,7 @@ def channels_first(data_format, n):
     last, first = FORMATS[n]
     if data_format in (None, last, first):
         return data_format == first
-    raise InvalidArgumentError(f"data_format must be {last} or {first}, got {data_format!r}")
+    raise InvalidArgumentError("bad-data-format", f"data_format must be {last} or {first}, got {data_format!r}")
 
 
 def per_dim(value, n, name, channels_first=False, forms="s1nf"):
@@ -54,32 +64,35 @@ def per_dim(value, n, name, channels_first=False, forms="s1nf"):
         v = [int(a) for a in ([value] if scalar else list(value))]
         assert v == list(np.ravel(value))
     except (TypeError, ValueError, AssertionError):
-        raise InvalidArgumentError(f"{name} must be integers, got {value!r}") from None
+        raise InvalidArgumentError("not-integers", f"{name} must be integers, got {value!r}") from None
     if not ("s" in forms and scalar or "1" in forms and len(v) == 1 and not scalar
             or "n" in forms and len(v) == n or "f" in forms and len(v) == n + 2):
         allowed = {"s": "an int", "1": "length 1", "n": f"length {n}", "f": f"length {n + 2}"}
-        raise InvalidArgumentError(f"{name} must be {' or '.join(allowed[f] for f in forms)}, got {value!r}"
-                                   + (" (an int; this argument needs a list)" if scalar and "s" not in forms else ""))
+        raise InvalidArgumentError(LENGTH[name], f"{name} must be {' or '.join(allowed[f] for f in forms)}, "
+                                   f"got {value!r}" + (" (an int; this argument needs a list)"
+                                                       if scalar and "s" not in forms else ""))
     if len(v) == n + 2 and "f" in forms:
         if v[0] != 1 or v[1 if channels_first else -1] != 1:
-            raise InvalidArgumentError(f"{name} must be 1 in the batch and channel dimensions, got {value!r}")
+            raise InvalidArgumentError(BATCH_CHANNEL[name],
+                                       f"{name} must be 1 in the batch and channel dimensions, got {value!r}")
         v = v[2:] if channels_first else v[1:-1]
     v = v * n if len(v) == 1 else v
     if min(v) < 1:
-        raise InvalidArgumentError(f"{name} must be positive, got {value!r}")
+        raise InvalidArgumentError(POSITIVE[name], f"{name} must be positive, got {value!r}")
     return tuple(v)
 
 
 def check_rank(a, rank, name, extra_batch=False):
     if a.ndim != rank and not (extra_batch and a.ndim > rank):
-        raise InvalidArgumentError(f"{name} must have rank {rank}{' or more' if extra_batch else ''}, got shape {a.shape}")
+        raise InvalidArgumentError("rank",
+                                   f"{name} must have rank {rank}{' or more' if extra_batch else ''}, got shape {a.shape}")
 
 
 def spatial_rank(a, name="input"):
     """1, 2 or 3 from an N-d op's input rank 3, 4 or 5."""
     n = np.ndim(a) - 2
     if n not in FORMATS:
-        raise InvalidArgumentError(f"{name} must have rank 3, 4 or 5, got shape {np.shape(a)}")
+        raise InvalidArgumentError("rank", f"{name} must have rank 3, 4 or 5, got shape {np.shape(a)}")
     return n
 
 
@@ -87,10 +100,11 @@ def check_window(w, n, name):
     """A filter's spatial (window) dimensions, the first n, must be positive, as TF's convolutions
     require ("filter must not have zero elements"; XLA: "Window has a non-positive dimension")."""
     if 0 in w.shape[:n]:
-        raise InvalidArgumentError(f"{name} must have a window of at least 1 in every spatial dimension, "
-                                   f"got shape {w.shape}")
+        raise InvalidArgumentError("window-zero", f"{name} must have a window of at least 1 in every spatial "
+                                   f"dimension, got shape {w.shape}")
 
 
 def no_stride_with_dilation(s, d, op):
     if max(s) > 1 and max(d) > 1:  # documented for tf.nn.convolution, depthwise_conv2d and pool
-        raise InvalidArgumentError(f"{op}: strides > 1 are not supported with dilations > 1: strides {s}, dilations {d}")
+        raise InvalidArgumentError("strides-with-dilations",
+                                   f"{op}: strides > 1 are not supported with dilations > 1: strides {s}, dilations {d}")

@@ -29,8 +29,14 @@ def conv_general(x, w, strides, padding, lhs_dilation=None, rhs_dilation=None, g
     """
     x, w = np.asarray(x), np.asarray(w)
     n = x.ndim - 2
-    if w.ndim != n + 2 or x.shape[-1] != groups * w.shape[-2] or w.shape[-1] % groups:
-        raise InvalidArgumentError(f"conv_general: input {x.shape} and filters {w.shape} do not fit {groups} groups")
+    # The ops check these first (reference/nn.py); called directly, the primitive names the same rules.
+    fit = f"conv_general: input {x.shape} and filters {w.shape} do not fit {groups} groups"
+    if w.ndim != n + 2:
+        raise InvalidArgumentError("rank", fit)
+    if x.shape[-1] != groups * w.shape[-2]:
+        raise InvalidArgumentError("channel-mismatch", fit)
+    if w.shape[-1] % groups:
+        raise InvalidArgumentError("groups-output-channels", fit)
     acc = np.int64 if x.dtype.kind in "iub" and w.dtype.kind in "iub" else np.float64
     w = w.astype(acc, copy=False)  # x is cast block by block
     kernel, cg, o_total = w.shape[:n], w.shape[n], w.shape[n + 1]

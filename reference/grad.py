@@ -114,7 +114,7 @@ def vjp(op, tensors, args, upstream):
         dy = np.asarray(dy, np.float64)
         return {"value": dy, "bias": dy.sum(axis=tuple(i for i in range(dy.ndim) if i != axis))}
     if op not in OPS:
-        raise InvalidArgumentError(f"no gradient for {op!r} (known: bias_add, {', '.join(sorted(OPS))})")
+        raise InvalidArgumentError("no-gradient", f"no gradient for {op!r} (known: bias_add, {', '.join(sorted(OPS))})")
     plan = OPS[op].plan(**tensors, **args)
     if isinstance(plan, ChainPlan):  # separable_conv2d: back through the pointwise, then the depthwise part
         second = plan.second(plan.first.run())

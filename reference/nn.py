@@ -29,24 +29,27 @@ def conv_plan(x, w, strides, padding, data_format, dilations, n, op, allowed=arg
     c, cg, o = xl.shape[-1], w.shape[-2], w.shape[-1]
     if depthwise:  # filter (*k, C, multiplier): output channel c * multiplier + m, one group per channel
         if c != cg:
-            raise InvalidArgumentError(f"channel mismatch: input has {c} channels, filter expects {cg}")
+            raise InvalidArgumentError("channel-mismatch", f"channel mismatch: input has {c} channels, filter expects {cg}")
         shape = w.shape
         w, cg, o = w.reshape(w.shape[:n] + (1, c * o)), 1, c * o
         filter_back = lambda g: g.reshape(shape)
         if c == 0:  # TF's depthwise kernel only asks C == in_channels: no channels give an empty output,
             w, c = w.reshape(w.shape[:n] + (0, 0)), 1  # computed as one group of no channels (c // cg == 1)
     elif cg == 0:  # TF's other convolutions reject a filter depth of 0, and 0 groups
-        raise InvalidArgumentError(f"filter depth must be positive, got in_channels 0 ({names[1]} shape {w.shape})")
+        raise InvalidArgumentError("filter-depth-zero",
+                                   f"filter depth must be positive, got in_channels 0 ({names[1]} shape {w.shape})")
     elif not grouped and c != cg:
-        raise InvalidArgumentError(f"channel mismatch: input has {c} channels, filters expect {cg} ({op} has no groups)")
+        raise InvalidArgumentError("channel-mismatch",
+                                   f"channel mismatch: input has {c} channels, filters expect {cg} ({op} has no groups)")
     elif c == 0:
-        raise InvalidArgumentError(f"number of groups must be positive: input has 0 channels, filters expect {cg} "
-                                   "per group (groups = input channels / filters' in_channels)")
+        raise InvalidArgumentError("groups-zero", f"number of groups must be positive: input has 0 channels, filters "
+                                   f"expect {cg} per group (groups = input channels / filters' in_channels)")
     elif c % cg:
-        raise InvalidArgumentError(f"channel mismatch: input has {c} channels, filters expect {cg} "
+        raise InvalidArgumentError("channel-mismatch", f"channel mismatch: input has {c} channels, filters expect {cg} "
                                    "(or a multiple of it, for a grouped convolution)")
     if o % (c // cg):
-        raise InvalidArgumentError(f"filters' {o} output channels are not divisible by the {c // cg} groups")
+        raise InvalidArgumentError("groups-output-channels",
+                                   f"filters' {o} output channels are not divisible by the {c // cg} groups")
     keff = [(k - 1) * dd + 1 for k, dd in zip(w.shape[:n], d)]
     _, pads = window_geometry(xl.shape[1:-1], keff, s, spec)
     return ConvPlan(names, layout, xl, w, s, pads, None, d, c // cg, dtype, filter_back)
@@ -111,7 +114,8 @@ def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding
     pointwise = args.tensor(pointwise_filter, "pointwise_filter", args.FLOATS, op)
     args.check_rank(pointwise, 4, "pointwise_filter")
     if pointwise.shape[:2] != (1, 1):
-        raise InvalidArgumentError(f"pointwise_filter must be 1x1 in its spatial dimensions, got shape {pointwise.shape}")
+        raise InvalidArgumentError("pointwise-not-1x1",
+                                   f"pointwise_filter must be 1x1 in its spatial dimensions, got shape {pointwise.shape}")
     first = _depthwise_plan(input, depthwise_filter, strides, padding, data_format, dilations, op, ("input", "depthwise_filter"))
     second = lambda h: conv_plan(h, pointwise, 1, "VALID", data_format, None, 2, op, args.FLOATS,
                                  names=("depthwise output", "pointwise_filter"))
@@ -121,17 +125,17 @@ def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding
 def bias_axis(value, bias, data_format):
     """The checked channel axis of bias_add: the last, or 1 when data_format starts with "NC"."""
     if value.ndim < 2:
-        raise InvalidArgumentError(f"value must have rank >= 2, got shape {value.shape}")
+        raise InvalidArgumentError("rank", f"value must have rank >= 2, got shape {value.shape}")
     if bias.ndim != 1:
-        raise InvalidArgumentError(f"bias must be 1-D, got shape {bias.shape}")
+        raise InvalidArgumentError("rank", f"bias must be 1-D, got shape {bias.shape}")
     if data_format is not None and data_format.startswith("NC"):
         axis = 1
     elif data_format is None or data_format.startswith("N") and data_format.endswith("C"):
         axis = value.ndim - 1
     else:
-        raise InvalidArgumentError(f"data_format must be of the form N...C or NC..., got {data_format!r}")
+        raise InvalidArgumentError("bad-data-format", f"data_format must be of the form N...C or NC..., got {data_format!r}")
     if bias.size != value.shape[axis]:
-        raise InvalidArgumentError(f"bias size {bias.size} != channels {value.shape[axis]}")
+        raise InvalidArgumentError("bias-size", f"bias size {bias.size} != channels {value.shape[axis]}")
     return axis
 
 

@@ -14,23 +14,26 @@ def parse_padding(padding, n, channels_first=False, op="this op", explicit_ok=Tr
     """'SAME' | 'VALID' | [[lo, hi]] * (n + 2) in data_format order -> 'SAME', 'VALID' or n (lo, hi) pairs.
 
     Case-sensitive, as TF's op attribute is ('same' is rejected)."""
-    if isinstance(padding, (str, bytes)):
-        if padding in ("SAME", "VALID"):
-            return padding
-        raise InvalidArgumentError(f"unknown padding {padding!r} (expected SAME, VALID or explicit pairs)")
+    if isinstance(padding, str) and padding in ("SAME", "VALID"):
+        return padding
+    if not isinstance(padding, (list, tuple, np.ndarray)):  # another name, a number, None
+        raise InvalidArgumentError("bad-padding", f"unknown padding {padding!r} (expected SAME, VALID or explicit pairs)")
     if not explicit_ok:
-        raise InvalidArgumentError(f"explicit padding is not supported by {op} (expected SAME or VALID)")
+        raise InvalidArgumentError("explicit-padding-unsupported",
+                                   f"explicit padding is not supported by {op} (expected SAME or VALID)")
+    pairs_needed = f"explicit padding needs {n + 2} [lo, hi] pairs, one per dimension, got {padding!r}"
     try:
         pairs = [tuple(int(v) for v in p) for p in padding]
-    except (TypeError, ValueError):
-        raise InvalidArgumentError(f"unknown padding {padding!r} (expected SAME, VALID or explicit pairs)") from None
+    except (TypeError, ValueError):  # a list, but not of pairs of integers
+        raise InvalidArgumentError("explicit-padding-length", pairs_needed) from None
     if len(pairs) != n + 2 or any(len(p) != 2 for p in pairs):
-        raise InvalidArgumentError(f"explicit padding needs {n + 2} [lo, hi] pairs, one per dimension, got {padding!r}")
+        raise InvalidArgumentError("explicit-padding-length", pairs_needed)
     outer = [pairs[0], pairs[1] if channels_first else pairs[-1]]
     if any(p != (0, 0) for p in outer):
-        raise InvalidArgumentError(f"explicit padding of the batch and channel dimensions must be [0, 0], got {padding!r}")
+        raise InvalidArgumentError("explicit-padding-batch-channel",
+                                   f"explicit padding of the batch and channel dimensions must be [0, 0], got {padding!r}")
     if any(v < 0 for p in pairs for v in p):
-        raise InvalidArgumentError(f"explicit padding must be non-negative, got {padding!r}")
+        raise InvalidArgumentError("explicit-padding-negative", f"explicit padding must be non-negative, got {padding!r}")
     return pairs[2:] if channels_first else pairs[1:-1]
 
 
@@ -55,8 +58,8 @@ def window_geometry(in_sizes, keff, strides, padding):
             out = num // s if num >= 0 else -(-num // s)  # C++ division truncates towards zero
             if out < 0:
                 how = "padding VALID" if padding == "VALID" else f"explicit padding ({lo}, {hi})"
-                raise InvalidArgumentError(f"negative output size: input {size} < effective kernel {k} "
-                                           f"along {dim} with {how} (stride {s})")
+                raise InvalidArgumentError("negative-output-size", f"negative output size: input {size} < effective "
+                                           f"kernel {k} along {dim} with {how} (stride {s})")
         outs.append(out)
         pads.append((lo, hi))
     return outs, pads

@@ -15,7 +15,7 @@ from .plans import Layout, PoolPlan, planned
 def pool_plan(x, ksize, strides, padding, data_format, n, op, kind, explicit_ok, allowed, dilations=None,
               forms="s1nf"):
     if n not in args.FORMATS:
-        raise InvalidArgumentError(f"input must have rank 3, 4 or 5, got shape {np.shape(x)}")
+        raise InvalidArgumentError("rank", f"input must have rank 3, 4 or 5, got shape {np.shape(x)}")
     cf = args.channels_first(data_format, n)
     x = args.tensor(x, "input", allowed, op)
     args.check_rank(x, n + 2, "input")
@@ -26,7 +26,8 @@ def pool_plan(x, ksize, strides, padding, data_format, n, op, kind, explicit_ok,
     if not isinstance(spec, str) and max(d) == 1:
         for dim, (lo, hi), kk in zip(args.FORMATS[n][0][1:-1], spec, k):
             if max(lo, hi) >= kk:
-                raise InvalidArgumentError(f"explicit padding ({lo}, {hi}) must be smaller than the window size {kk} along {dim}")
+                raise InvalidArgumentError("pool-padding-too-large", f"explicit padding ({lo}, {hi}) must be smaller "
+                                           f"than the window size {kk} along {dim}")
     layout = Layout(x.shape, cf, n)
     xl = layout.to_last(x)
     _, pads = window_geometry(xl.shape[1:-1], [(kk - 1) * dd + 1 for kk, dd in zip(k, d)], s, spec)
@@ -87,17 +88,19 @@ def pool(input, window_shape, pooling_type, strides=None, padding="VALID", data_
     op = "pool"
     n = np.size(window_shape) if np.ndim(window_shape) == 1 else 0
     if n not in args.FORMATS:
-        raise InvalidArgumentError(f"window_shape must be a list of length 1, 2 or 3, got {window_shape!r}")
+        raise InvalidArgumentError("window-shape-length",
+                                   f"window_shape must be a list of length 1, 2 or 3, got {window_shape!r}")
     window = args.per_dim(window_shape, n, "window_shape", forms="n")
     s = args.per_dim([1] * n if strides is None else strides, n, "strides", forms="n")
     d = args.per_dim([1] * n if dilations is None else dilations, n, "dilations", forms="n")
     args.no_stride_with_dilation(s, d, op)
     if padding == "SAME" and max(d) > 1:
-        raise InvalidArgumentError(f"pool: SAME padding is not implemented for dilations > 1, got dilations {d}")
+        raise InvalidArgumentError("pool-same-dilations",
+                                   f"pool: SAME padding is not implemented for dilations > 1, got dilations {d}")
     if any(ss > w for ss, w in zip(s, window)):
-        raise InvalidArgumentError(f"pool: strides {s} > window_shape {window} are not supported")
+        raise InvalidArgumentError("pool-strides-window", f"pool: strides {s} > window_shape {window} are not supported")
     if pooling_type not in ("MAX", "AVG"):
-        raise InvalidArgumentError(f"pooling_type must be MAX or AVG, got {pooling_type!r}")
+        raise InvalidArgumentError("pooling-type", f"pooling_type must be MAX or AVG, got {pooling_type!r}")
     kind, allowed = ("max", args.MAX_POOL if n < 3 else args.FLOATS) if pooling_type == "MAX" else ("avg", args.FLOATS)
     explicit_ok = max(d) > 1 or kind == "max" and n < 3  # dilated: TF pads itself (space_to_batch)
     return pool_plan(input, window, s, padding, data_format, n, op, kind, explicit_ok, allowed, d, forms="n")
@@ -111,10 +114,11 @@ def max_pool_with_argmax(input, ksize, strides, padding, data_format="NHWC", out
     output_dtype (int32 or int64); values keep an integer input's dtype."""
     op = "max_pool_with_argmax"
     if data_format != "NHWC":
-        raise InvalidArgumentError(f"max_pool_with_argmax supports only data_format NHWC, got {data_format!r}")
+        raise InvalidArgumentError("argmax-data-format",
+                                   f"max_pool_with_argmax supports only data_format NHWC, got {data_format!r}")
     index_dtype = getattr(output_dtype, "name", getattr(output_dtype, "__name__", output_dtype))
     if index_dtype not in ("int32", "int64"):
-        raise InvalidArgumentError(f"output_dtype must be int32 or int64, got {output_dtype!r}")
+        raise InvalidArgumentError("argmax-output-dtype", f"output_dtype must be int32 or int64, got {output_dtype!r}")
     plan = pool_plan(input, ksize, strides, padding, "NHWC", 2, op, "argmax", False, args.ARGMAX, forms="s1nf")
     plan.include_batch_in_index, plan.index_dtype = bool(include_batch_in_index), index_dtype
     return plan

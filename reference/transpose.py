@@ -33,28 +33,33 @@ def transpose_plan(x, w, output_shape, strides, padding, data_format, dilations,
     try:
         shape = [int(v) for v in np.ravel(output_shape)]
     except (TypeError, ValueError):
-        raise InvalidArgumentError(f"output_shape must be integers, got {output_shape!r}") from None
+        raise InvalidArgumentError("not-integers", f"output_shape must be integers, got {output_shape!r}") from None
     if len(shape) == n + 2:
         batch, spatial, c_out = shape[0], shape[2:] if cf else shape[1:-1], shape[1] if cf else shape[-1]
     elif len(shape) == n and spatial_shape_ok:
         batch, spatial, c_out = xl.shape[0], shape, w.shape[-2]
     else:
         also = f" (or {n} spatial)" if spatial_shape_ok else ""
-        raise InvalidArgumentError(f"output_shape must have {n + 2}{also} values, got {shape}")
+        raise InvalidArgumentError("output-shape-length", f"output_shape must have {n + 2}{also} values, got {shape}")
     if w.shape[-2] == 0:  # the depth of the forward convolution's filter, which TF's kernels reject when 0
-        raise InvalidArgumentError(f"filter depth must be positive, got output channels 0 ({names[1]} shape {w.shape})")
+        raise InvalidArgumentError("filter-depth-zero",
+                                   f"filter depth must be positive, got output channels 0 ({names[1]} shape {w.shape})")
     if xl.shape[-1] != w.shape[-1]:
-        raise InvalidArgumentError(f"channel mismatch: input has {xl.shape[-1]} channels, filters expect {w.shape[-1]}")
+        raise InvalidArgumentError("channel-mismatch",
+                                   f"channel mismatch: input has {xl.shape[-1]} channels, filters expect {w.shape[-1]}")
     if c_out != w.shape[-2]:
-        raise InvalidArgumentError(f"channel mismatch: output_shape has {c_out} channels, filters give {w.shape[-2]}")
+        raise InvalidArgumentError("output-shape-channels",
+                                   f"channel mismatch: output_shape has {c_out} channels, filters give {w.shape[-2]}")
     if batch != xl.shape[0]:
-        raise InvalidArgumentError(f"batch mismatch: output_shape has batch {batch}, input has {xl.shape[0]}")
+        raise InvalidArgumentError("output-shape-batch",
+                                   f"batch mismatch: output_shape has batch {batch}, input has {xl.shape[0]}")
     if min(spatial) < 0:
-        raise InvalidArgumentError(f"output_shape must be non-negative, got {shape}")
+        raise InvalidArgumentError("output-shape-negative", f"output_shape must be non-negative, got {shape}")
     keff = [(k - 1) * dd + 1 for k, dd in zip(w.shape[:n], d)]
     forward, pads = window_geometry(spatial, keff, s, spec)
     if list(forward) != list(xl.shape[1:-1]):
         raise InvalidArgumentError(
+            "output-shape-mismatch",
             f"output_shape [{','.join(map(str, shape))}] inconsistent with the forward convolution: "
             f"it gives {'x'.join(map(str, forward))}, input is {'x'.join(map(str, xl.shape[1:-1]))}")
     # Input-dilate by the stride, pad so every output position sees the taps that read it, flip the kernel.
@@ -86,7 +91,7 @@ def conv_transpose(input, filters, output_shape, strides, padding="SAME", data_f
     """conv1d/2d/3d_transpose by len(output_shape) - 2 (a full output shape is required)."""
     size = len(output_shape) if np.ndim(output_shape) == 1 else -1
     if size not in (3, 4, 5):
-        raise InvalidArgumentError(f"output_shape must have 3, 4 or 5 values, got {output_shape!r}")
+        raise InvalidArgumentError("output-shape-length", f"output_shape must have 3, 4 or 5 values, got {output_shape!r}")
     return [conv1d_transpose, conv2d_transpose, conv3d_transpose][size - 3].plan(
         input, filters, output_shape, strides, padding, data_format, dilations)
 
@@ -100,5 +105,5 @@ def atrous_conv2d_transpose(value, filters, output_shape, rate, padding):
         return transpose_plan(value, filters, output_shape, 1, padding, "NHWC", None, 2, op, explicit_ok=True,
                               spatial_shape_ok=True, names=("value", "filters"))
     if np.shape(output_shape) != (4,):
-        raise InvalidArgumentError(f"output_shape must have 4 values, got {output_shape!r}")
+        raise InvalidArgumentError("output-shape-length", f"output_shape must have 4 values, got {output_shape!r}")
     return transpose_plan(value, filters, output_shape, 1, padding, "NHWC", r, 2, op, names=("value", "filters"))

@@ -92,6 +92,27 @@ def test_harness_errors_are_never_tensorflow_rejecting():
     assert judge(expecting, "eager/eigen", ref_err, None, ours, None).kind == "harness-error"
 
 
+def test_both_rejecting_must_agree_on_the_reason():
+    """Both reject: TensorFlow's message must state the reference's rule. It used to pass whatever
+    TensorFlow said, a dtype it lacks a kernel for included."""
+    ref = Outcome("error", error_type="InvalidArgumentError", rule="negative-output-size",
+                  error_message="negative output size: input 2 < effective kernel 3 along dimension 1")
+    same = Outcome("error", error_type="ValueError", error_message=(
+        "Negative dimension size caused by subtracting 3 from 2 for '{{node Conv2D}} = Conv2D[T=DT_FLOAT]"
+        "(input, filters)' with input shapes: [1,2,2,1], [3,3,1,1]."))
+    other = Outcome("error", error_type="InvalidArgumentError",
+                    error_message="Value for attr 'T' of double is not in the list of allowed values")
+    assert judge(make_case(), "function/eigen", ref, None, same, "2.21.0").status == "pass"
+    v = judge(make_case(), "eager/eigen", ref, None, other, "2.21.0")
+    assert (v.status, v.kind) == ("fail", "error-message") and "negative-output-size" in v.message
+    assert v.observed["error"] == "InvalidArgumentError" and "attr 'T' of double" in v.observed["match"]
+    # an expected error without `match` is held to the rule too; with one, the case's match decides
+    assert judge(make_case(expect={"error": "InvalidArgumentError"}), "eager/eigen", ref, None, other,
+                 None).kind == "error-message"
+    assert judge(make_case(expect={"error": "InvalidArgumentError", "match": "attr 'T'"}), "eager/eigen",
+                 ref, None, other, None).status == "pass"
+
+
 def test_expected_error_class_and_message():
     ref_err = Outcome("error", error_type="InvalidArgumentError", error_message="padding")
     case = make_case(expect={"error": "InvalidArgumentError|ValueError", "match": "SNAME"})

@@ -110,34 +110,72 @@ def test_transpose_of_no_input_channels_is_zeros(op, x, w, output_shape, rate_or
     np.testing.assert_array_equal(y, np.zeros(output_shape))
 
 
-# Every small combination of channels 0..2, filter depth 0..2 and output channels 0..2 through every
-# convolution: a result or InvalidArgumentError, never another exception (ZeroDivisionError was one).
+# Every small combination of channels c (input), cg (filter in_channels; a transpose's filter
+# [k, k, o, cg]) and o (output channels; depthwise: the multiplier) 0..2 through every convolution:
+# rejected by the rule TF documents, or the output shape; never another exception (ZeroDivisionError was one).
 SIZES = (0, 1, 2)
 
+CALLS = {
+    "conv2d": lambda c, cg, o: R.conv2d(np.ones((1, 3, 3, c)), np.ones((2, 2, cg, o)), 1, "VALID"),
+    "conv1d": lambda c, cg, o: R.conv1d(np.ones((1, 3, c)), np.ones((2, cg, o)), 1, "SAME"),
+    "conv3d": lambda c, cg, o: R.conv3d(np.ones((1, 2, 2, 2, c)), np.ones((1, 2, 1, cg, o)), [1] * 5, "VALID"),
+    "convolution": lambda c, cg, o: R.convolution(np.ones((1, 3, 3, c)), np.ones((2, 2, cg, o)), dilations=2),
+    "atrous": lambda c, cg, o: R.atrous_conv2d(np.ones((1, 3, 3, c)), np.ones((2, 2, cg, o)), 2, "SAME"),
+    "depthwise": lambda c, cg, o: R.depthwise_conv2d(np.ones((1, 3, 3, c)), np.ones((2, 2, cg, o)), [1] * 4, "SAME"),
+    "separable": lambda c, cg, o: R.separable_conv2d(np.ones((1, 3, 3, c)), np.ones((2, 2, cg, 1)),
+                                                     np.ones((1, 1, cg, o)), [1] * 4, "VALID"),
+    "transpose": lambda c, cg, o: R.conv2d_transpose(np.ones((1, 2, 2, c)), np.ones((2, 2, o, cg)), [1, 3, 3, o], 1,
+                                                     "VALID"),
+}
+# Output spatial shape of each call when accepted: VALID 2x2 on 3x3 -> 2x2; SAME keeps 3 (conv1d, atrous,
+# depthwise); conv3d's 1x2x1 window on 2x2x2 -> 2x1x2; dilation 2 makes convolution's 2x2 window 3x3 -> 1x1;
+# the transpose gives its output_shape.
+SPATIAL = {"conv2d": (2, 2), "conv1d": (3,), "conv3d": (2, 1, 2), "convolution": (1, 1), "atrous": (3, 3),
+           "depthwise": (3, 3), "separable": (2, 2), "transpose": (3, 3)}
 
-def _calls():
-    ops = {
-        "conv2d": lambda c, cg, o: R.conv2d(np.ones((1, 3, 3, c)), np.ones((2, 2, cg, o)), 1, "VALID"),
-        "conv1d": lambda c, cg, o: R.conv1d(np.ones((1, 3, c)), np.ones((2, cg, o)), 1, "SAME"),
-        "conv3d": lambda c, cg, o: R.conv3d(np.ones((1, 2, 2, 2, c)), np.ones((1, 2, 1, cg, o)), [1] * 5, "VALID"),
-        "convolution": lambda c, cg, o: R.convolution(np.ones((1, 3, 3, c)), np.ones((2, 2, cg, o)), dilations=2),
-        "atrous": lambda c, cg, o: R.atrous_conv2d(np.ones((1, 3, 3, c)), np.ones((2, 2, cg, o)), 2, "SAME"),
-        "depthwise": lambda c, cg, o: R.depthwise_conv2d(np.ones((1, 3, 3, c)), np.ones((2, 2, cg, o)), [1] * 4, "SAME"),
-        "separable": lambda c, cg, o: R.separable_conv2d(np.ones((1, 3, 3, c)), np.ones((2, 2, cg, 1)),
-                                                         np.ones((1, 1, cg, o)), [1] * 4, "VALID"),
-        "transpose": lambda c, cg, o: R.conv2d_transpose(np.ones((1, 2, 2, c)), np.ones((2, 2, o, cg)), [1, 3, 3, o], 1, "VALID"),
-    }
-    for (name, op), (c, cg, o) in itertools.product(ops.items(), itertools.product(SIZES, SIZES, SIZES)):
-        yield f"{name}-{c}-{cg}-{o}", op, (c, cg, o)
+
+def expected(name, c, cg, o):
+    """("rule", id) or ("shape", shape) by TF's documented rules, in the order TF's shape functions check."""
+    if name == "depthwise":        # in_channels == input channels; output channels c * multiplier
+        return ("rule", "channel-mismatch") if c != cg else ("shape", (1, *SPATIAL[name], c * o))
+    if name == "separable":        # the depthwise part as above, then a 1x1 convolution of depth cg
+        if c != cg:
+            return ("rule", "channel-mismatch")
+        return ("rule", "filter-depth-zero") if cg == 0 else ("shape", (1, *SPATIAL[name], o))
+    if name == "transpose":        # the forward convolution's filter depth is o; input channels must be cg
+        if o == 0:
+            return ("rule", "filter-depth-zero")
+        return ("rule", "channel-mismatch") if c != cg else ("shape", (1, *SPATIAL[name], o))
+    if cg == 0:                    # Conv2D/Conv3D: "Depth of filter must not be 0"
+        return ("rule", "filter-depth-zero")
+    if name == "conv3d":           # no groups: in_channels must equal the input's
+        return ("rule", "channel-mismatch") if c != cg else ("shape", (1, *SPATIAL[name], o))
+    if c % cg:                     # groups = c / cg must be whole ...
+        return ("rule", "channel-mismatch")
+    if c == 0:                     # ... and positive ("Number of groups must not be 0")
+        return ("rule", "groups-zero")
+    if o % (c // cg):              # and divide the output channels
+        return ("rule", "groups-output-channels")
+    return ("shape", (1, *SPATIAL[name], o))
 
 
-@pytest.mark.parametrize("name,op,sizes", list(_calls()), ids=[n for n, _, _ in _calls()])
-def test_channel_counts_never_crash(name, op, sizes):
+CASES = [(f"{name}-{c}-{cg}-{o}", name, (c, cg, o)) for name in CALLS for c, cg, o in itertools.product(SIZES, repeat=3)]
+
+
+@pytest.mark.parametrize("name,sizes", [(n, s) for _, n, s in CASES], ids=[i for i, _, _ in CASES])
+def test_channel_counts(name, sizes):
+    want = expected(name, *sizes)
     try:
-        y = op(*sizes)
-    except IAE:
-        return
-    assert isinstance(y, np.ndarray)
+        got = ("shape", CALLS[name](*sizes).shape)
+    except IAE as error:
+        got = ("rule", error.rule)
+    assert got == want
+
+
+def test_channel_counts_reach_every_outcome():
+    """The table above is not all rejections (or all results): every outcome occurs."""
+    outcomes = {want[1] if want[0] == "rule" else "shape" for want in (expected(n, *s) for _, n, s in CASES)}
+    assert outcomes == {"shape", "channel-mismatch", "filter-depth-zero", "groups-zero", "groups-output-channels"}
 
 
 # ---------------------------------------------------------------- windows of size 0

@@ -207,22 +207,30 @@ def test_vjp_matches_finite_differences(op, shapes, args, dtype):
         np.testing.assert_allclose(got[name], want[name], rtol=1e-9, atol=1e-9, err_msg=name)
 
 
-@pytest.mark.parametrize("seed", range(12))
-def test_conv_general_gradients_match_finite_differences(seed, monkeypatch):
-    """The two gradient formulas on the primitive itself: random N-d strides, input and kernel
-    dilations, crops and pads, groups, with chunking forced."""
-    from reference.grad import conv_filter_grad, conv_input_grad
-    rng = np.random.default_rng(100 + seed)
+def _conv_general_problem(rng):
+    """Random N-d operands and geometry (strides, input and kernel dilations, crops and pads, groups)
+    whose output is not empty: geometry is redrawn until it is (a crop can leave nothing to read)."""
     n = int(rng.integers(1, 4))
     groups, cg, og = (int(v) for v in rng.integers(1, 3, 3))
     x = nice(rng, (int(rng.integers(1, 3)), *rng.integers(2, 5, n), groups * cg))
     w = nice(rng, (*rng.integers(1, 3, n), cg, groups * og))
-    strides, ld, rd = ([int(v) for v in rng.integers(1, 3, n)] for _ in range(3))
-    padding = [tuple(int(v) for v in p) for p in rng.integers(-1, 3, (n, 2))]
+    for _ in range(100):
+        strides, ld, rd = ([int(v) for v in rng.integers(1, 3, n)] for _ in range(3))
+        padding = [tuple(int(v) for v in p) for p in rng.integers(-1, 3, (n, 2))]
+        if R.conv_general(x, w, strides, padding, ld, rd, groups).size:
+            return x, w, strides, padding, ld, rd, groups
+    raise AssertionError("no geometry with a non-empty output")
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_conv_general_gradients_match_finite_differences(seed, monkeypatch):
+    """The two gradient formulas on the primitive itself, with chunking forced."""
+    from reference.grad import conv_filter_grad, conv_input_grad
+    rng = np.random.default_rng(100 + seed)
+    x, w, strides, padding, ld, rd, groups = _conv_general_problem(rng)
+    n = x.ndim - 2
     monkeypatch.setattr(conv_module, "CHUNK_BYTES", int(rng.choice([1, 1 << 22])))
     y = R.conv_general(x, w, strides, padding, ld, rd, groups)
-    if y.size == 0:
-        return
     up = nice(rng, y.shape)
     dx = conv_input_grad(up, w, x.shape[1:-1], strides, padding, ld, rd, groups)
     dw = conv_filter_grad(x, up, w.shape[:n], strides, padding, ld, rd, groups)
@@ -234,6 +242,25 @@ def test_conv_general_gradients_match_finite_differences(seed, monkeypatch):
             args = (e, w) if which == 0 else (x, e)
             want[i] = np.sum(R.conv_general(*args, strides, padding, ld, rd, groups) * up)
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("strides,padding,ld", [
+    ([1, 1], [(-2, -2), (0, 0)], [1, 1]),     # cropped away: 4 - 4 rows are left, fewer than the window
+    ([2, 1], [(0, 0), (-1, -3)], [1, 1]),     # the second axis is cropped to nothing
+    ([1, 1], [(-5, 0), (0, 0)], [2, 1]),      # input-dilated to 7 rows, 5 cropped, window 3 does not fit
+])
+def test_conv_general_gradients_of_an_empty_output_are_zero(strides, padding, ld):
+    """Nothing is read into an empty output: both gradients are zeros of their operand's shape."""
+    from reference.grad import conv_filter_grad, conv_input_grad
+    rng = np.random.default_rng(7)
+    x, w = nice(rng, (2, 4, 4, 2)), nice(rng, (3, 2, 2, 3))
+    y = R.conv_general(x, w, strides, padding, ld, None, 1)
+    assert y.size == 0 and y.ndim == 4
+    dy = np.zeros(y.shape)
+    dx = conv_input_grad(dy, w, x.shape[1:-1], strides, padding, ld, None, 1)
+    dw = conv_filter_grad(x, dy, w.shape[:2], strides, padding, ld, None, 1)
+    np.testing.assert_array_equal(dx, np.zeros(x.shape))
+    np.testing.assert_array_equal(dw, np.zeros(w.shape))
 
 
 def test_vjp_rejects_unknown_ops_and_checks_arguments():
