@@ -86,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="only entries whose targets all lie in these patterns (default: all)")
     pin.add_argument("--repeat", type=int, default=5,
                      help="calls per wrong-valued result, to tell uninitialised memory (default 5)")
+    pin.add_argument("--add", action="store_true",
+                     help="also add entries (with a generated reason to review) for failures no entry covers")
     pin.add_argument("--timeout", type=float, default=60.0)
     pin.add_argument("--memory-budget", type=parse_size, default=1 << 30)
 

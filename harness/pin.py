@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -182,34 +183,112 @@ def _replace_span(lines: list[str], key_line: int, new_lines: list[str]) -> None
     lines[start:end] = new_lines
 
 
-def pin_file(path: str, session, targets: list[str], repeat: int, budget: int) -> list[str]:
-    """Rewrite one file's known entries; returns what changed, as lines to print."""
+def _item_end(lines: list[str], items, i: int, data) -> int:
+    """0-based index just past the last line of case item i (trailing comments and blanks left out)."""
+    later = [n for n in data.lines.values() if n > items.lines[i]]
+    end = (items.lines[i + 1] if i + 1 < len(items) else min(later, default=len(lines) + 1)) - 1
+    while end > items.lines[i] and (not lines[end - 1].strip() or lines[end - 1].strip().startswith("#")):
+        end -= 1
+    return end
+
+
+def _new_entries(failures: dict, cases: list[Case], tf_version: str | None, timeout: float) -> list[dict]:
+    """Entries for failures no entry covers, with a reason in the sweep's words (review it)."""
+    from harness.sweep.repro import reason_for
+    by_name = {c.name: c for c in cases}
+    matrices = {c.name: c.matrix for c in cases}
+    spec = "==" + ".".join((tf_version or "0").split(".")[:2]) + ".*"
+    out, grouped = [], {}
+    for pair, (kind, sig) in signature.pinned(failures, first_output(cases[0])).items():
+        grouped.setdefault((kind, json.dumps(sig, sort_keys=True)), set()).add(pair)
+    for (kind, sig), pairs in sorted(grouped.items(), key=lambda item: item[0]):
+        for targets, when in _split(pairs, matrices, True):
+            name, target = sorted(p for p in pairs if p[1] in targets)[0]
+            reason = reason_for(by_name[name], kind, target_patterns(targets), failures[name, target], timeout)
+            out.append({"targets": target_patterns(targets), "tf": spec, "kind": kind,
+                        **({"when": when} if when else {}), **json.loads(sig), "reason": reason})
+    return out
+
+
+def pin_file(path: str, session, targets: list[str], repeat: int, budget: int, add: bool = False) -> list[str]:
+    """Rewrite one file's known entries (with `add`, also write entries for failures no entry
+    covers); returns what changed, as lines to print."""
     cases, problems = load([path], memory_budget=budget)
     if problems:
         return problems
     blocks, text = _blocks(path, cases)
-    notes, edits = [], []
+    data, _ = yamlines.load(text)
+    items, lines = data.get("cases") or [], lines_of(text)
+    results: dict = {}
+
+    def result(case: Case, target: str):
+        if (case.name, target) not in results:
+            results[case.name, target] = observe(session, case, target, repeat)
+        return results[case.name, target]
+
+    # Every (case, target) pin will look at, run with each target's worker busy at once.
+    wanted = [(c, t) for c in cases for t in targets if c.applies_to(t)] if add else \
+        [(c, t) for b in blocks for c in b.cases for t in targets if c.applies_to(t)]
+    with ThreadPoolExecutor(max(1, len(targets))) as pool:
+        by_target = {t: [c for c, tt in wanted if tt == t] for t in targets}
+        list(pool.map(lambda t: [result(c, t) for c in by_target[t]], targets))
+
+    notes, covered, edits = [], set(), {}     # edits: item index (None: defaults) -> (block, entries)
     for block in blocks:
         cover, frozen = _covered(block, targets, session.tf_version)
         if not cover:
             continue
+        covered |= set(cover)
         by_name = {c.name: c for c in block.cases}
-        results = {(name, target): observe(session, by_name[name], target, repeat)
-                   for name, target in sorted(cover, key=lambda p: (p[0], ALL_TARGETS.index(p[1])))}
+        for name, target in sorted(cover, key=lambda p: (p[0], ALL_TARGETS.index(p[1]))):
+            result(by_name[name], target)
         block_notes = []
-        entries = rewrite_block(block, cover, frozen, results, block_notes)
+        edits[block.item] = (block, rewrite_block(block, cover, frozen, results, block_notes))
         notes += [f"{path}:{n}" for n in block_notes]
-        key = lines_of(text)[block.key_line - 1]
-        indent = " " * (len(key) - len(key.lstrip()))
+    if add:
+        by_line = {line: i for i, line in enumerate(items.lines)}
+        own = {b.item: b for b in blocks}
+        for i in range(len(items)):
+            mine = [c for c in cases if by_line[c.line] == i]
+            failures = {(c.name, t): result(c, t) for c in mine for t in targets
+                        if c.applies_to(t) and (c.name, t) not in covered}
+            failures = {p: r for p, r in failures.items() if r is not None}
+            if not failures:
+                continue
+            if lines[items.lines[i] - 1].lstrip().startswith("- {"):
+                notes.append(f"{path}:{items.lines[i]}: not added: the case is a flow mapping "
+                             "({...}); write it in block style to add known entries")
+                continue
+            if i not in own and "known" in (data.get("defaults") or {}):
+                notes.append(f"{path}:{items.lines[i]}: not added: this case's known entries are the "
+                             "defaults'; move them into the case")
+                continue
+            added = _new_entries(failures, mine, session.tf_version, session.timeout)
+            notes.append(f"{path}:{items.lines[i]}: added {len(added)} known entr"
+                         f"{'y' if len(added) == 1 else 'ies'}: review the reasons")
+            block = own.get(i)
+            kept = edits[i][1] if i in edits else \
+                [{k: yamlines.plain(v) for k, v in e.items()} for e in (block.entries if block else [])]
+            edits[i] = (block, kept + added)
+
+    def place(item):      # where an edit goes: its `known:` line, or the end of its case
+        block = edits[item][0]
+        return block.key_line - 1 if block is not None else _item_end(lines, items, item, data)
+
+    for item in sorted(edits, key=place, reverse=True):
+        block, entries, at = *edits[item], place(item)
+        if block is not None:
+            key = lines[block.key_line - 1]
+            indent = " " * (len(key) - len(key.lstrip()))
+        else:
+            indent = " " * items[item].col
         new = [f"{indent}known:" if entries else f"{indent}known: []"]
         for entry in entries:
             new += known_entry(entry, indent + "  ")
-        edits.append((block, new))
-    if not edits:
-        return notes
-    lines = lines_of(text)
-    for block, new in sorted(edits, key=lambda e: -e[0].key_line):
-        _replace_span(lines, block.key_line, new)
+        if block is not None:
+            _replace_span(lines, block.key_line, new)
+        else:
+            lines[at:at] = new
     new_text = "\n".join(lines) + "\n"
     if new_text != text:
         Path(path).write_text(new_text, encoding="utf-8")
@@ -217,8 +296,7 @@ def pin_file(path: str, session, targets: list[str], repeat: int, budget: int) -
         if problems or len(again) != len(cases):
             Path(path).write_text(text, encoding="utf-8")
             return [f"{path}:1: not pinned: the rewritten file does not load back"] + problems
-        count = sum(len(b.entries) for b, _ in edits)
-        notes.append(f"{path}: pinned {count} known entr{'y' if count == 1 else 'ies'}")
+        notes.append(f"{path}: written")
     return notes
 
 
@@ -240,7 +318,8 @@ def cmd_pin(args) -> int:
     try:
         for path in files:
             try:
-                for line in pin_file(path, session, args.targets, args.repeat, args.memory_budget):
+                for line in pin_file(path, session, args.targets, args.repeat, args.memory_budget,
+                                     args.add):
                     print(line)
             except (ValueError, RuntimeError, yaml.YAMLError) as exc:
                 print(f"{path}:1: not pinned: {exc}", file=sys.stderr)

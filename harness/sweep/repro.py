@@ -114,6 +114,11 @@ def _says(kind: str, ref: Outcome) -> str:
     return f"the reference gives shape {shape}" + (" and other values" if kind == "value" else "")
 
 
+def reason_for(case: Case, kind: str, patterns: list[str], outcome: tuple, timeout: float) -> str:
+    """What TensorFlow did on these targets and what the reference says, in words."""
+    return f"tf.nn.{case.op} on {', '.join(patterns)} {_did(kind, case, outcome, timeout)}; {_says(kind, outcome[1])}."
+
+
 def _reason(dev: Deviation, case: Case, outcome: tuple, feats: tuple, timeout: float) -> str:
     who = ", ".join(target_patterns(dev.targets))
     what = ", ".join(phrase(f) for f in feats)
