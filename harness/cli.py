@@ -84,8 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     pin.add_argument("paths", nargs="+", help="case files or folders whose known entries to pin")
     pin.add_argument("--targets", type=parse_targets, default=list(ALL_TARGETS),
                      help="only entries whose targets all lie in these patterns (default: all)")
-    pin.add_argument("--repeat", type=int, default=5,
-                     help="calls per wrong-valued result, to tell uninitialised memory (default 5)")
+    pin.add_argument("--repeat", type=int, default=3,
+                     help="calls per wrong-valued result, the later ones in a worker whose memory is "
+                          "poisoned another way, to tell uninitialised memory (default 3)")
     pin.add_argument("--add", action="store_true",
                      help="also add entries (with a generated reason to review) for failures no entry covers")
     pin.add_argument("--timeout", type=float, default=60.0)

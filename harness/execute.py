@@ -116,7 +116,8 @@ def _gradients(case: Case, tensors: dict, upstream: np.ndarray, fwd_terms: int, 
         # The forward products, spread over this tensor's elements: twice the average bounds the
         # products any one element sums (windows overlap unevenly only at borders and strides).
         n = 2 * math.ceil(upstream.size * fwd_terms / max(1, g.size))
-        scale["grad_" + name] = (np.abs(np.asarray(mags[name])), max(1, n))
+        # the backward pass stores the same intermediate results the forward one does
+        scale["grad_" + name] = (np.abs(np.asarray(mags[name])), max(1, n), OPS[case.op].roundings)
     return {"grad_" + n: np.asarray(grads[n]) for n in floats}, scale
 
 

@@ -40,13 +40,21 @@ def _signal_name(returncode: int | None) -> str:
     return f"exit {returncode}"
 
 
+# glibc fills memory malloc hands out with the complement of MALLOC_PERTURB_'s byte: a kernel that
+# leaves output cells unwritten returns this pattern, the same every call, instead of whatever the
+# process held (often zeros, now and then garbage). A result with wrong values is asked again of a
+# worker with the other pattern: cells that change are uninitialised memory.
+PERTURB, CHECK_PERTURB = 0x55, 0xAA
+
+
 class Worker:
     """One TensorFlow process for one target ("mode/variant")."""
 
-    def __init__(self, target: str, timeout: float = 60.0):
+    def __init__(self, target: str, timeout: float = 60.0, perturb: int = PERTURB):
         self.target = target
         self.mode, _, self.variant = target.partition("/")
         self.timeout = timeout
+        self.perturb = perturb
         self.proc: subprocess.Popen | None = None
         self.tf_version: str | None = None
         self.lock = threading.Lock()
@@ -56,6 +64,7 @@ class Worker:
     def _env(self) -> dict:
         env = dict(os.environ)
         env["TF_ENABLE_ONEDNN_OPTS"] = "1" if self.variant == "onednn" else "0"
+        env["MALLOC_PERTURB_"] = str(self.perturb)
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env["PYTHONPATH"] = PROJECT_ROOT + os.pathsep + env.get("PYTHONPATH", "")
         # Two cores are shared by several workers: keep each from oversubscribing them.

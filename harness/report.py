@@ -22,6 +22,7 @@ import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from harness import tensorstore
+from harness.signature import ALL_KEYS, describe
 
 STATUSES = ("fail", "xpass", "xfail", "pass", "skip")
 _ORDER = {s: i for i, s in enumerate(STATUSES)}
@@ -291,8 +292,11 @@ def _index_context(records: list[dict], by_case: dict, cols: list[str], meta: li
     known: dict[tuple, dict] = {}
     for case_id in case_ids:
         for k in by_case[case_id][0].get("known") or []:
-            key = (k.get("reason"), k.get("tf"), k.get("link"), tuple(k.get("targets") or ()))
-            entry = known.setdefault(key, {**k, "cases": [], "statuses": Counter()})
+            pinned = {key: k[key] for key in ALL_KEYS if key in k}
+            key = (k.get("reason"), k.get("tf"), k.get("link"), tuple(k.get("targets") or ()), k.get("kind"),
+                   describe(pinned))
+            entry = known.setdefault(key, {**k, "signature": describe(pinned) if pinned else "",
+                                           "cases": [], "statuses": Counter()})
             entry["cases"].append({"id": case_id, "page": page_name(case_id)})
             for r in by_case[case_id]:
                 if r["status"] in ("xfail", "xpass"):

@@ -109,7 +109,7 @@ def meta_path(results_path: Path) -> Path:
 
 # Environment variables that change what TensorFlow computes or how (not every TF_* name is TF's).
 _SETTINGS = ("TF_ENABLE_", "TF_NUM_", "TF_CPP_", "TF_XLA_", "TF_DETERMINISTIC", "TF_INTRA_", "TF_INTER_",
-             "XLA_FLAGS", "OMP_", "ONEDNN_", "DNNL_", "MKL", "KMP_")
+             "XLA_FLAGS", "OMP_", "ONEDNN_", "DNNL_", "MKL", "KMP_", "MALLOC_")
 
 
 def run_meta(targets, tf_version: str | None) -> dict:

@@ -13,7 +13,7 @@ from importlib import metadata
 from harness.execute import reference_outcome, tensors_of, tf_request
 from harness.judge import judge
 from harness.model import REFERENCE, Case, Outcome, Verdict
-from harness.pool import Worker
+from harness.pool import CHECK_PERTURB, Worker
 from harness.snippet import snippet
 
 
@@ -46,6 +46,7 @@ class Session:
         self.jobs = max(1, jobs)
         self.tf_version = installed_tf_version()
         self._idle: dict[str, queue.Queue] = {}
+        self._checkers: dict[str, Worker] = {}
         self._all: list[Worker] = []
         self._lock = threading.Lock()
         self._cache: dict[str, tuple] = {}
@@ -77,8 +78,19 @@ class Session:
             self._cache.pop(case.id, None)
             self._case_locks.pop(case.id, None)
 
+    def _checker(self, target: str) -> Worker:
+        """The worker that asks again, with memory poisoned another way (pool.CHECK_PERTURB)."""
+        with self._lock:
+            if target not in self._checkers:
+                self._checkers[target] = Worker(target, self.timeout, perturb=CHECK_PERTURB)
+                self._all.append(self._checkers[target])
+            return self._checkers[target]
+
     def tf_outcome(self, case: Case, target: str, tensors: dict, ref: Outcome | None = None,
-                   upstream=None) -> Outcome:
+                   upstream=None, check: bool = False) -> Outcome:
+        if check:
+            header, arrays = tf_request(case, tensors, target.partition("/")[0], ref, upstream)
+            return self._checker(target).call(header, arrays)
         q = self._queue(target)
         worker = q.get()
         try:
@@ -91,8 +103,8 @@ class Session:
 
     def run(self, case: Case, target: str, repeat: int = 2) -> tuple[Verdict, Outcome, Outcome | None]:
         """One case on one target (or its `expect` on the reference). A result with wrong values
-        is asked for again, up to `repeat` calls in all: values that change between identical
-        calls are uninitialised memory, which no signature of values can pin."""
+        is asked for again (`repeat` - 1 times) of a worker whose memory is poisoned another way:
+        values that change are uninitialised memory, which no signature of values can pin."""
         if case.skip:
             return Verdict("skip", message=str(case.skip)), Outcome("skipped"), None
         try:
@@ -103,7 +115,7 @@ class Session:
             verdict = judge(case, target, ref, scale, tf, self.tf_version)
             if wrong_values(verdict) and repeat > 1:
                 tf.nondeterministic = any(
-                    not same_bits(tf, self.tf_outcome(case, target, tensors, ref, upstream))
+                    not same_bits(tf, self.tf_outcome(case, target, tensors, ref, upstream, check=True))
                     for _ in range(repeat - 1))
                 verdict = judge(case, target, ref, scale, tf, self.tf_version)
             verdict.snippet = snippet(case, target, tensors, upstream)

@@ -117,7 +117,7 @@ def vjp(op, tensors, args, upstream):
         raise InvalidArgumentError("no-gradient", f"no gradient for {op!r} (known: bias_add, {', '.join(sorted(OPS))})")
     plan = OPS[op].plan(**tensors, **args)
     if isinstance(plan, ChainPlan):  # separable_conv2d: back through the pointwise, then the depthwise part
-        second = plan.second(plan.first.run())
+        second = plan.second(plan.hidden())     # TF differentiates through the stored tensor
         outer = _conv_vjp(second, dy)
         inner = _conv_vjp(plan.first, outer.pop(second.names[0]))
         return {**inner, **outer}

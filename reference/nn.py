@@ -119,7 +119,9 @@ def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding
     first = _depthwise_plan(input, depthwise_filter, strides, padding, data_format, dilations, op, ("input", "depthwise_filter"))
     second = lambda h: conv_plan(h, pointwise, 1, "VALID", data_format, None, 2, op, args.FLOATS,
                                  names=("depthwise output", "pointwise_filter"))
-    return ChainPlan(first, second, ("input", "depthwise_filter", "pointwise_filter"))
+    store = np.asarray(input).dtype
+    return ChainPlan(first, second, ("input", "depthwise_filter", "pointwise_filter"),
+                     store if store.kind in "fV" and store.itemsize < 8 else None)
 
 
 def bias_axis(value, bias, data_format):

@@ -87,10 +87,17 @@ class PoolPlan:
 
 @dataclass
 class ChainPlan:
-    """separable_conv2d: a depthwise convolution, then a pointwise one built on its output."""
+    """separable_conv2d: a depthwise convolution, then a pointwise one built on its output. tf.nn
+    composes two ops, so the depthwise result is a tensor of the input's dtype: `store` rounds it
+    once to that dtype (float16, bfloat16, float32) before the pointwise sum."""
     first: ConvPlan
     second: Callable          # the first's output -> the second ConvPlan
     names: tuple
+    store: np.dtype | None = None
+
+    def hidden(self):
+        h = self.first.run()
+        return h if self.store is None else h.astype(self.store).astype(h.dtype)
 
     def run(self):
-        return self.second(self.first.run()).run()
+        return self.second(self.hidden()).run()
