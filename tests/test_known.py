@@ -105,6 +105,19 @@ def test_a_value_entry_notices_a_change_in_another_batch():
     assert v.kind == "changed" and "now: values [4.0, 2.0]" in v.message
 
 
+def test_a_digest_entry_pins_large_outputs_exactly():
+    from harness.signature import digest
+    got = np.arange(100, dtype=np.float32).reshape(1, 10, 10, 1)
+    ref = value(got.astype(np.float64) + 1)
+    scale = {"output": (np.abs(ref.outputs["output"]), 4)}
+    case = make_case(known=[known(kind="value", digest=digest({"output": got}))])
+    assert verdict(case, value(got), ref=ref, scale=scale).status == "xfail"
+    other = got.copy()
+    other[0, 0, 0, 0] = 7
+    v = verdict(case, value(other), ref=ref, scale=scale)
+    assert v.kind == "changed" and v.observed["digest"] == digest({"output": other})
+
+
 def test_a_nondeterministic_entry_pins_the_cells_tf_gets_wrong():
     ref = value(np.array([1.0, 2.0, 3.0]))
     scale = {"output": (np.array([1.0, 2.0, 3.0]), 2)}

@@ -40,6 +40,25 @@ def test_every_configuration_is_a_case_of_its_op(op):
         assert case.id == f"sweep/{op}::{op}-s0-{i:05d}"
 
 
+def test_a_share_of_configurations_holds_nan_and_infinities(tmp_path):
+    """About one configuration in ten feeds NaN and infinities (10% each) to a float op; its class
+    says so, and its repro file writes them and loads back the same tensors."""
+    cfgs = [sweep.generate("avg_pool2d", 0, i) for i in range(300)]
+    special = [c for c in cfgs if "nonfinite" in sweep.features("avg_pool2d", c)]
+    assert 0.05 < len(special) / len(cfgs) < 0.15
+    case = sweep.to_case("avg_pool2d", special[0], "x")
+    data = case.tensors["input"].data
+    assert case.tensors["input"].kind == "random" and data["nan"] == data["inf"] == 0.1
+    ints = {k.name: k.values[0] for k in sweep.SPACES["max_pool2d"]} | {"dtype": "int32", "special": "nonfinite"}
+    assert "nonfinite" not in sweep.features("max_pool2d", ints)     # integers hold no NaN
+    from harness.sweep.repro import case_body
+    text = "cases:\n  - id: x\n" + "\n".join(case_body(case)) + "\n"
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "x.yaml").write_text(text)
+    (loaded,), problems = load([(tmp_path / "cases" / "x.yaml").as_posix()])
+    assert problems == [] and loaded.tensors["input"].data == data
+
+
 def test_generation_covers_the_edges():
     """Sizes from 0, kernels larger than the input, strides and dilations up to 4, every padding
     form, both layouts, several dtypes."""
@@ -268,11 +287,13 @@ def test_repro_file_loads_with_its_known_entries(tmp_path):
     cfg = {k.name: k.values[0] for k in sweep.SPACES["conv2d"]} | {"kh": 2}
     case = sweep.to_case("conv2d", cfg, "x")
     ref = Outcome("value", outputs={"output": np.zeros((1, 0, 1, 1))})
-    shape = (Verdict("fail", "shape", "output: TensorFlow's shape [1, 1, 1, 1] != reference [1, 0, 1, 1]"),
+    shape = (Verdict("fail", "shape", "output: TensorFlow's shape [1, 1, 1, 1] != reference [1, 0, 1, 1]",
+                     observed={"shape": [1, 1, 1, 1]}),
              ref, Outcome("value", outputs={"output": np.zeros((1, 1, 1, 1))}))
-    error = (Verdict("fail", "unexpected-error"), ref,
-             Outcome("error", error_type="ValueError", error_message="Negative dimension size caused by "
-                     "subtracting 2 from 1 for '{{node Conv2D}}'"))
+    error = (Verdict("fail", "unexpected-error",
+                     observed={"error": "ValueError", "match": "Negative dimension size caused by subtracting 2 from 1"}),
+             ref, Outcome("error", error_type="ValueError", error_message="Negative dimension size caused by "
+                          "subtracting 2 from 1 for '{{node Conv2D}}'"))
     outcomes = {"eager/onednn": shape, "eager/eigen": (Verdict("pass"), ref, ref),
                 **{t: error for t in ALL_TARGETS[2:]}}
     devs = sweep.deviations(case, outcomes)
@@ -292,6 +313,8 @@ def test_repro_file_loads_with_its_known_entries(tmp_path):
     assert loaded.tensors["filters"].shape == (2, 1, 1, 1) and loaded.args == {"strides": 1, "padding": "VALID"}
     assert [(k.targets, k.kind, k.tf) for k in loaded.known] == [
         (("eager/onednn",), "shape", "==2.21.*"), (("graph",), "unexpected-error", "==2.21.*")]
+    assert [k.signature for k in loaded.known] == [
+        {"shape": [1, 1, 1, 1]}, {"error": "ValueError", "match": "Negative dimension size caused by subtracting 2 from 1"}]
     assert "returns shape [1, 1, 1, 1] (the input's shape)" in loaded.known[0].reason
     assert "the reference gives shape [1, 0, 1, 1]" in loaded.known[0].reason
     # the same class again: the committed file is kept
@@ -331,6 +354,8 @@ def test_sweep_command_end_to_end(tmp_path, capsys):
     assert case.known[0].targets == ("eager/eigen",) and case.known[0].kind == "unexpected-error"
     assert case.source.startswith("tfconform sweep --op max_pool2d --n 24 --seed 0 (TF ")
     assert "only supports NHWC" in case.known[0].reason
+    assert case.known[0].signature["error"] == "InvalidArgumentError"
+    assert "only supports NHWC" in case.known[0].signature["match"]
     session = Session(timeout=20)
     try:
         assert [r[2].status for r in session.run_all(cases, ["eager/eigen"])] == ["xfail"]
