@@ -14,9 +14,10 @@ import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
+from harness.mutate import Result
+from harness.mutate import summary as mutate_summary
 from harness.mutations import Mutation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,14 +106,7 @@ JUDGE_MUTATIONS = (
 )
 
 
-@dataclass
-class JudgeResult:
-    mutation: Mutation
-    killed_by: list[str]           # the failing tests
-    error: str | None = None
-
-
-def _run_mutant(mutation: Mutation, tests: tuple[str, ...]) -> JudgeResult:
+def _run_mutant(mutation: Mutation, tests: tuple[str, ...]) -> Result:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for folder in ("harness", "reference"):
@@ -124,7 +118,7 @@ def _run_mutant(mutation: Mutation, tests: tuple[str, ...]) -> JudgeResult:
         target = tmp / "harness" / mutation.file
         text = target.read_text()
         if text.count(mutation.old) != 1:
-            return JudgeResult(mutation, [], f"harness/{mutation.file}: the text to mutate occurs "
+            return Result(mutation, [], f"harness/{mutation.file}: the text to mutate occurs "
                                               f"{text.count(mutation.old)} times, expected once")
         target.write_text(text.replace(mutation.old, mutation.new))
         (tmp / "pytest.ini").write_text("[pytest]\n")
@@ -136,25 +130,13 @@ def _run_mutant(mutation: Mutation, tests: tuple[str, ...]) -> JudgeResult:
         failed = [line.split()[1] for line in proc.stdout.splitlines() if line.startswith("FAILED ")]
         if proc.returncode not in (0, 1):
             failed = failed or [f"pytest exit {proc.returncode}: {proc.stdout.strip().splitlines()[-1:]}"]
-        return JudgeResult(mutation, failed)
+        return Result(mutation, failed)
 
 
-def run(mutations=JUDGE_MUTATIONS, tests: tuple[str, ...] = TESTS, jobs: int = 2) -> list[JudgeResult]:
+def run(mutations=JUDGE_MUTATIONS, tests: tuple[str, ...] = TESTS, jobs: int = 2) -> list[Result]:
     with ThreadPoolExecutor(max(1, jobs)) as pool:
         return list(pool.map(lambda m: _run_mutant(m, tests), mutations))
 
 
-def summary(results: list[JudgeResult]) -> tuple[str, int]:
-    lines, killed = [], 0
-    width = max(len(r.mutation.name) for r in results)
-    for r in results:
-        if r.error:
-            state = f"NOT APPLIED: {r.error}"
-        elif r.killed_by:
-            killed += 1
-            state = f"killed by {len(r.killed_by)} test(s), e.g. {r.killed_by[0]}"
-        else:
-            state = f"SURVIVED: no judge test notices ({r.mutation.why})"
-        lines.append(f"{r.mutation.name:<{width}}  {state}")
-    lines.append(f"judge mutation score: {killed}/{len(results)} killed")
-    return "\n".join(lines), killed
+def summary(results: list[Result]) -> tuple[str, int]:
+    return mutate_summary(results, "test", "no judge test notices", "judge mutation score")

@@ -84,7 +84,10 @@ def run(rows, target: str, tf_version: str | None, mutations=MUTATIONS) -> list[
     return results
 
 
-def summary(results: list[Result]) -> tuple[str, int]:
+def summary(results: list[Result], noun: str = "case", nobody: str = "no shipped case notices",
+            score: str = "mutation score") -> tuple[str, int]:
+    """One line per mutant (killed by which {noun}s, survived, or no longer applicable) and the
+    score; with the number killed."""
     lines, killed = [], 0
     width = max(len(r.mutation.name) for r in results)
     for r in results:
@@ -92,9 +95,9 @@ def summary(results: list[Result]) -> tuple[str, int]:
             state = f"NOT APPLIED: {r.error}"
         elif r.killed_by:
             killed += 1
-            state = f"killed by {len(r.killed_by)} case(s), e.g. {r.killed_by[0]}"
+            state = f"killed by {len(r.killed_by)} {noun}(s), e.g. {r.killed_by[0]}"
         else:
-            state = "SURVIVED: no shipped case notices"
+            state = f"SURVIVED: {nobody} ({r.mutation.why})"
         lines.append(f"{r.mutation.name:<{width}}  {state}")
-    lines.append(f"mutation score: {killed}/{len(results)} killed")
+    lines.append(f"{score}: {killed}/{len(results)} killed")
     return "\n".join(lines), killed

@@ -166,26 +166,3 @@ def _from_wire(array: np.ndarray, dtype: str | None) -> np.ndarray:
         import ml_dtypes
         return array.astype(ml_dtypes.bfloat16)
     return array
-
-
-class Workers:
-    """Lazily started workers, one per target, shared by everything in this process."""
-
-    def __init__(self, timeout: float = 60.0):
-        self.timeout = timeout
-        self._workers: dict[str, Worker] = {}
-        self._lock = threading.Lock()
-
-    def get(self, target: str) -> Worker:
-        with self._lock:
-            if target not in self._workers:
-                self._workers[target] = Worker(target, self.timeout)
-            return self._workers[target]
-
-    def tf_version(self) -> str | None:
-        return next((w.tf_version for w in self._workers.values() if w.tf_version), None)
-
-    def close(self) -> None:
-        for worker in self._workers.values():
-            worker.close()
-        self._workers.clear()
