@@ -28,7 +28,6 @@ from harness.sweep.classify import target_patterns
 from harness.yamlout import known_entry
 
 
-
 @dataclass
 class Block:
     """One `known:` list as written: in a case item (index) or in the defaults (None)."""
@@ -36,7 +35,6 @@ class Block:
     entries: list                    # the raw entries (LDicts)
     cases: list = field(default_factory=list)   # the expanded cases that use it
     key_line: int = 0                # 1-based line of `known:`
-    observed: dict = field(default_factory=dict)  # (entry index) -> {(case name, target): obs}
 
 
 def _raw_known(entry) -> Known:
@@ -90,6 +88,17 @@ def observe(session, case: Case, target: str, repeat: int):
     return None if verdict.status in ("pass", "xpass", "skip") else (verdict, ref, tf)
 
 
+def _separating_keys(names: list, others: list, matrices: dict) -> tuple:
+    """The fewest matrix keys whose values tell the matrix entries `names` from `others`."""
+    keys = list(next(iter(matrices.values())).keys())
+    for size in range(1, len(keys) + 1):
+        for chosen in combinations(keys, size):
+            inside = {json.dumps([matrices[n][k] for k in chosen]) for n in names}
+            if not inside & {json.dumps([matrices[n][k] for k in chosen]) for n in others}:
+                return chosen
+    return tuple(keys)
+
+
 def _split(pairs: set, matrices: dict, splittable: bool) -> list[tuple[tuple, dict]]:
     """Cover `pairs` of (case name, target) with (targets, when) rectangles: targets per group of
     matrix entries, `when` the fewest matrix keys that set the group apart."""
@@ -100,27 +109,17 @@ def _split(pairs: set, matrices: dict, splittable: bool) -> list[tuple[tuple, di
     for name, ts in by_case.items():
         groups.setdefault(tuple(sorted(ts, key=ALL_TARGETS.index)), []).append(name)
     out = []
-    all_names = list(matrices)
     for ts, names in sorted(groups.items()):
-        if set(names) == set(all_names):
+        others = [n for n in matrices if n not in names]
+        if not others:
             out.append((ts, {}))
             continue
         if not splittable:
             raise ValueError("a defaults entry differs between the cases that use it: move it into "
                              "the cases to pin it")
-        keys = list(next(iter(matrices.values())).keys())
-        others = [n for n in all_names if n not in names]
-        for size in range(1, len(keys) + 1):
-            for chosen in combinations(keys, size):
-                inside = {tuple(json.dumps(matrices[n][k]) for k in chosen) for n in names}
-                outside = {tuple(json.dumps(matrices[n][k]) for k in chosen) for n in others}
-                if not inside & outside:
-                    for values in sorted(inside):
-                        out.append((ts, {k: json.loads(v) for k, v in zip(chosen, values)}))
-                    break
-            else:
-                continue
-            break
+        keys = _separating_keys(names, others, matrices)
+        for values in sorted({json.dumps([matrices[n][k] for k in keys]) for n in names}):
+            out.append((ts, dict(zip(keys, json.loads(values)))))
     return out
 
 

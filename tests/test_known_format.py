@@ -112,3 +112,18 @@ def test_what_pin_writes_reads_back_exactly():
     assert yaml.safe_load(text) == {"known": [entry]}
     assert yaml.safe_load("v: " + flow({"values": [[1.5, float("inf")], [-2, 3]], "when": {"padding": "SAME"}})) \
         == {"v": {"values": [[1.5, float("inf")], [-2, 3]], "when": {"padding": "SAME"}}}
+
+
+def test_pin_splits_an_entry_by_the_fewest_matrix_keys():
+    from harness.pin import _split
+    matrices = {f"c[d={d},p={p}]": {"dtype": d, "padding": p}
+                for d in ("float16", "bfloat16") for p in ("SAME", "VALID")}
+    every = {(n, t) for n in matrices for t in ("eager/eigen", "xla/eigen")}
+    assert _split(every, matrices, True) == [(("eager/eigen", "xla/eigen"), {})]
+    half = {(n, "eager/eigen") for n, m in matrices.items() if m["dtype"] == "float16"}
+    assert _split(half, matrices, True) == [(("eager/eigen",), {"dtype": "float16"})]
+    one = {("c[d=float16,p=SAME]", "eager/eigen")}
+    assert _split(one, matrices, True) == [(("eager/eigen",), {"dtype": "float16", "padding": "SAME"})]
+    import pytest
+    with pytest.raises(ValueError, match="defaults entry"):
+        _split(half, matrices, False)
