@@ -51,3 +51,30 @@ def test_reference_outcomes_are_dropped_once_a_case_has_run(pytester, monkeypatc
                                            "--tfconform-targets", "eager/eigen,function/eigen")
     result.assert_outcomes(passed=6)
     result.stdout.fnmatch_lines(["*cache sizes: [[]1, 0, 1, 0, 1, 0[]]"])
+
+
+WRONG_EXPECT = textwrap.dedent("""\
+    cases:
+      - id: blog_typo
+        op: conv2d
+        input: {shape: [1, 3, 3, 1], range: 1}
+        filters: {shape: [2, 2, 1, 1], fill: 1}
+        strides: 1
+        padding: VALID
+        expect: {values: [12, 16, 24, 29]}
+    """)
+
+
+def test_a_wrong_expect_is_one_failure_named_reference(pytester, monkeypatch):
+    """The case's own expect contradicts the reference (29 for 28): one failure, `@reference`,
+    and every target passes (TensorFlow agrees with the reference)."""
+    pytester.makefile(".yaml", **{"cases/typo": WRONG_EXPECT})
+    from importlib.metadata import entry_points
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    installed = any(ep.value == "harness.plugin" for ep in entry_points(group="pytest11"))
+    result = pytester.runpytest_subprocess("cases", "-p", "no:cacheprovider", "-rf", "-q",
+                                           *([] if installed else ["-p", "harness.plugin"]),
+                                           "--tfconform-targets", "eager/eigen,xla/eigen")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["FAILED cases/typo.yaml::blog_typo@reference*"])
+    result.stdout.fnmatch_lines(["*the case says 29*the reference 28*"])
