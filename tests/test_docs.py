@@ -34,7 +34,8 @@ def test_documented_subcommands_exist():
     subparsers = next(a for a in parser._actions if a.choices and "run" in a.choices).choices
     assert documented == set(subparsers), (documented, set(subparsers))
     for command in documented:
-        args = parser.parse_args([command] + {"report": ["x.jsonl"], "pin": ["cases"]}.get(command, []))
+        required = {"report": ["x.jsonl"], "pin": ["cases"], "sweep": ["--op", "conv2d"]}
+        args = parser.parse_args([command] + required.get(command, []))
         assert args.command == command
 
 
