@@ -42,7 +42,7 @@ def load(paths: list[str], memory_budget: int = 1 << 30) -> tuple[list[Case], li
     order, and every problem found, each `path:line: what`."""
     cases: list[Case] = []
     problems: list[str] = []
-    for path in _case_files(paths, problems):
+    for path in case_files(paths, problems):
         file = _File(path, memory_budget)
         cases += file.load()
         problems += file.formatted()
@@ -67,7 +67,7 @@ def unsigned(cases: list[Case]) -> list[str]:
     return [seen[k] for k in sorted(seen)]
 
 
-def _case_files(paths: list[str], problems: list[str]) -> list[str]:
+def case_files(paths: list[str], problems: list[str]) -> list[str]:
     files, seen = [], set()
     for given in paths:
         p = Path(given)

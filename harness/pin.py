@@ -305,9 +305,9 @@ def lines_of(text: str) -> list[str]:
 
 def cmd_pin(args) -> int:
     from harness.runner import Session
-    from harness.loader import _case_files
+    from harness.loader import case_files
     problems: list[str] = []
-    files = _case_files(list(args.paths), problems)
+    files = case_files(list(args.paths), problems)
     if problems:
         for p in problems:
             print(p, file=sys.stderr)
