@@ -21,10 +21,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from harness import results                                     # noqa: E402
+from harness.output import results                              # noqa: E402
 from harness.cli import main                                     # noqa: E402
 from harness.model import Case, Known, Outcome, TensorSpec, Verdict  # noqa: E402
-from harness.tensorstore import TensorStore                      # noqa: E402
+from harness.output.tensorstore import TensorStore                      # noqa: E402
 
 TARGETS = ("eager/onednn", "eager/eigen", "function/onednn", "function/eigen")
 OPS = ("conv2d", "depthwise_conv2d", "conv2d_transpose", "max_pool2d", "avg_pool2d", "atrous_conv2d")

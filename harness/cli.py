@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from harness.model import ALL_TARGETS, REFERENCE, is_target_pattern, target_matches
-from harness.shard import parse_shard, selects
+from harness.cases.shard import parse_shard, selects
 
 BAD_STATUSES = ("fail", "xpass")
 
@@ -105,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(paths, budget):
-    from harness.loader import load
+    from harness.cases.loader import load
     cases, problems = load(list(paths), memory_budget=budget)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -113,7 +113,7 @@ def _load(paths, budget):
 
 
 def cmd_check(args) -> int:
-    from harness.loader import unsigned
+    from harness.cases.loader import unsigned
     cases, problems = _load(args.paths, args.memory_budget)
     if problems:
         print(f"{len(problems)} problem(s) in case files", file=sys.stderr)
@@ -132,8 +132,8 @@ def _progress(total: int, quiet: bool):
 
 
 def cmd_run(args) -> int:
-    from harness import results
-    from harness.runner import Session
+    from harness.output import results
+    from harness.run.session import Session
 
     cases, problems = _load(args.paths, args.memory_budget)
     if problems:
@@ -150,7 +150,7 @@ def cmd_run(args) -> int:
     session = Session(timeout=args.timeout, jobs=args.jobs)
     records = []
     out = Path(args.output)
-    from harness.tensorstore import TensorStore, store_result
+    from harness.output.tensorstore import TensorStore, store_result
     store = TensorStore(out)    # the tensors the report draws, next to results.jsonl
     store.clear()
     tensor_files = {}
@@ -172,7 +172,7 @@ def cmd_run(args) -> int:
     meta = results.run_meta(args.targets, session.tf_version)
     results.write_meta(out / "results.jsonl", meta)
     if not args.no_report:     # from the file, as `tfconform report` would: the same report
-        from harness.report import render
+        from harness.output.report import render
         render(results.read([out / "results.jsonl"])[0], out, meta=[meta])
     return _summarise(records, out, args.no_report)
 
@@ -185,8 +185,8 @@ def _summarise(records, out: Path, no_report: bool) -> int:
 
 
 def cmd_report(args) -> int:
-    from harness import results
-    from harness.report import render
+    from harness.output import results
+    from harness.output.report import render
 
     records, problems = results.read([Path(p) for p in args.results])
     for problem in problems:
@@ -197,7 +197,7 @@ def cmd_report(args) -> int:
     index = render(records, Path(args.output), meta=results.read_meta(paths))
     print(f"report: {index} ({len(records)} results from {len(paths)} file(s))")
     if args.screenshots:
-        from harness.browser import screenshots
+        from harness.output.browser import screenshots
         for shot in screenshots(index):
             print(f"screenshot: {shot}")
     return 0
@@ -210,12 +210,12 @@ def cmd_sweep(args) -> int:
 
 def cmd_mutate(args) -> int:
     if args.judge:
-        from harness import judge_mutations
+        from harness.proof import judge_mutations
         text, killed = judge_mutations.summary(judge_mutations.run(jobs=args.jobs))
         print(text)
         return 0 if killed == len(judge_mutations.JUDGE_MUTATIONS) else 1
-    from harness import mutate
-    from harness.runner import Session
+    from harness.proof import mutate
+    from harness.run.session import Session
 
     cases, problems = _load(args.paths, args.memory_budget)
     if problems:

@@ -39,7 +39,7 @@ def is_target_pattern(text: str) -> bool:
 
 @dataclass(frozen=True)
 class TensorSpec:
-    """How to make one tensor argument; materialised by harness.tensors.make_tensor."""
+    """How to make one tensor argument; materialised by harness.cases.tensors.make_tensor."""
     shape: tuple[int, ...]
     kind: str                 # values | fill | range | random | npy
     data: Any                 # the literal list, the fill number, {start, step}, {dist, seed, ...}, npy path
@@ -50,7 +50,7 @@ class TensorSpec:
 @dataclass(frozen=True)
 class Known:
     """A known deviation: on these targets and TF versions, TensorFlow fails this way. `signature`
-    says exactly how (see harness.signature); without one, only the kind is known."""
+    says exactly how (see harness.verdict.signature); without one, only the kind is known."""
     targets: tuple[str, ...]   # patterns
     reason: str
     tf: str | None = None      # PEP 440 specifier of TF versions it applies to, e.g. "<2.22"

@@ -20,12 +20,13 @@ from pathlib import Path
 
 import yaml
 
-from harness import signature, yamlines
-from harness.judge import applies, first_output
-from harness.loader import applies_to_entry, load
+from harness.verdict import signature
+from harness.cases import yamlines
+from harness.verdict.judge import applies, first_output
+from harness.cases.loader import applies_to_entry, load
 from harness.model import ALL_TARGETS, Case, Known, target_matches
 from harness.sweep.classify import target_patterns
-from harness.yamlout import known_entry
+from harness.cases.yamlout import known_entry
 
 
 @dataclass
@@ -304,8 +305,8 @@ def lines_of(text: str) -> list[str]:
 
 
 def cmd_pin(args) -> int:
-    from harness.runner import Session
-    from harness.loader import case_files
+    from harness.run.session import Session
+    from harness.cases.loader import case_files
     problems: list[str] = []
     files = case_files(list(args.paths), problems)
     if problems:

@@ -39,14 +39,14 @@ def pytest_configure(config):
     if report and not hasattr(config, "workerinput"):
         # The controller (or a run without xdist) starts from a clean folder, before any worker
         # writes into it: a stale results.gw3.jsonl of an earlier `-n 4` must not be merged.
-        from harness.report import clear_results
+        from harness.output.report import clear_results
         clear_results(Path(report))
     config.addinivalue_line("markers", "tfconform: a conformance case (case x target)")
 
 
 def _session(config):
     if _SESSION not in config.stash:
-        from harness.runner import Session
+        from harness.run.session import Session
         config.stash[_SESSION] = Session(timeout=config.getoption("tfconform_timeout"))
     return config.stash[_SESSION]
 
@@ -64,7 +64,7 @@ class CaseFileError(Exception):
 class CaseFile(pytest.File):
     def collect(self):
         from harness.cli import parse_size, parse_targets
-        from harness.loader import load
+        from harness.cases.loader import load
 
         try:
             rel = self.path.relative_to(self.config.rootpath)
@@ -103,8 +103,8 @@ class CaseItem(pytest.Item):
         verdict, ref, tf = session.run(self.case, self.target)
         store_root = _store_root(self.config)
         if store_root is not None:
-            from harness import results
-            from harness.tensorstore import TensorStore, store_result
+            from harness.output import results
+            from harness.output.tensorstore import TensorStore, store_result
             if _STORE not in self.config.stash:
                 self.config.stash[_STORE] = TensorStore(store_root)
             files = store_result(self.config.stash[_STORE], session, self.case, self.target,
@@ -116,7 +116,7 @@ class CaseItem(pytest.Item):
         if verdict.status == "xfail":
             pytest.xfail(verdict.message)
         if verdict.status in ("fail", "xpass"):
-            from harness.explain import explain
+            from harness.output.explain import explain
             raise CaseFailure(explain(self.case, self.target, verdict, ref, tf))
 
     def repr_failure(self, excinfo, style=None):
@@ -161,7 +161,7 @@ def pytest_sessionfinish(session):
     report = config.getoption("tfconform_report", None)
     path = config.getoption("tfconform_results", None)
     if records:
-        from harness import results
+        from harness.output import results
         root = _store_root(config)
         runner = config.stash.get(_SESSION, None)
         meta = results.run_meta(sorted({r["target"] for r in records} - {REFERENCE}),
@@ -171,8 +171,8 @@ def pytest_sessionfinish(session):
             results.write(out, results.rebase(records, root, out.parent))
             results.write_meta(out, meta)
     if report and not hasattr(config, "workerinput"):
-        from harness import results
-        from harness.report import render
+        from harness.output import results
+        from harness.output.report import render
         files = sorted(Path(report).glob("results*.jsonl"))
         merged, problems = results.read(files)
         if merged and not problems:

@@ -9,7 +9,7 @@ XLA. A pattern states the rule in TF's words, general over numbers and node name
 a symptom of an unrelated check, so an Eigen-only "NHWC only" or a crash still counts as disagreement.
 
 Collected from TensorFlow 2.21.0 on x86-64 (Linux, CPU only) with a throwaway script driving
-harness.runner.Session: 5,218 configurations the reference rejects (seeded draws of every op's sweep
+harness.run.session.Session: 5,218 configurations the reference rejects (seeded draws of every op's sweep
 space, kept a few per reference message; hand-written triggers of every raise site in reference/; the
 rejected cases under cases/), each run on the six targets (eager, tf.function and XLA, oneDNN on and
 off): 26,829 TF errors, grouped by the reference's rule and read. The patterns were written from a

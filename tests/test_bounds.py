@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from harness import compare
-from harness.execute import reference_outcome, tensors_of
-from harness.judge import expected_dtype, tolerance
-from harness.loader import load
+from harness.verdict import compare
+from harness.run.execute import reference_outcome, tensors_of
+from harness.verdict.judge import expected_dtype, tolerance
+from harness.cases.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "cases").iterdir() if p.is_dir())

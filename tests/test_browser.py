@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import results
-from harness.browser import Browser, find_chromium
-from harness.report import page_name, render
+from harness.output import results
+from harness.output.browser import Browser, find_chromium
+from harness.output.report import page_name, render
 
 ROOT = Path(__file__).resolve().parent.parent
 ATROUS = "cases/blogs/atrous_conv2d_tf12.yaml"

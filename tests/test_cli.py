@@ -116,9 +116,9 @@ def test_report_rejects_non_results(tmp_path, capsys):
 
 
 def test_snippet_reproduces_the_case(tmp_path, write_cases):
-    from harness.loader import load
-    from harness.snippet import snippet
-    from harness.tensors import make_tensor
+    from harness.cases.loader import load
+    from harness.run.snippet import snippet
+    from harness.cases.tensors import make_tensor
 
     path = write_cases(good=GOOD) / "good.yaml"
     cases, problems = load([str(path)])

@@ -7,9 +7,9 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from harness import compare
-from harness.execute import reference_outcome, tensors_of
-from harness.judge import judge
+from harness.verdict import compare
+from harness.run.execute import reference_outcome, tensors_of
+from harness.verdict.judge import judge
 from harness.model import Case, Outcome, TensorSpec
 
 NAN, INF = float("nan"), float("inf")

@@ -4,7 +4,7 @@ tolerances and non-finite values: test_compare.py."""
 import numpy as np
 import pytest
 
-from harness.judge import judge, resolve_expect
+from harness.verdict.judge import judge, resolve_expect
 from harness.model import REFERENCE, Case, Outcome, TensorSpec
 
 

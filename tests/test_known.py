@@ -3,7 +3,7 @@ is `changed`, not xfail; a pass is xpass; an unknown TF version satisfies no pin
 Synthetic outcomes, no TensorFlow."""
 import numpy as np
 
-from harness.judge import judge
+from harness.verdict.judge import judge
 from harness.model import Known, Outcome
 from test_judge import MAG, REF, TF_OK, make_case, value
 
@@ -106,7 +106,7 @@ def test_a_value_entry_notices_a_change_in_another_batch():
 
 
 def test_a_digest_entry_pins_large_outputs_exactly():
-    from harness.signature import digest
+    from harness.verdict.signature import digest
     got = np.arange(100, dtype=np.float32).reshape(1, 10, 10, 1)
     ref = value(got.astype(np.float64) + 1)
     scale = {"output": (np.abs(ref.outputs["output"]), 4)}

@@ -7,9 +7,9 @@ import numpy as np
 import yaml
 from loader_helpers import write
 
-from harness.loader import load, unsigned
-from harness.tensors import make_tensor
-from harness.yamlout import flow, known_entry, number
+from harness.cases.loader import load, unsigned
+from harness.cases.tensors import make_tensor
+from harness.cases.yamlout import flow, known_entry, number
 
 CASE = """
     cases:

@@ -10,10 +10,10 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from loader_helpers import write
 
-from harness import loader
-from harness.loader import load
+from harness.cases import loader
+from harness.cases.loader import load
 from harness.model import Known
-from harness.tensors import DTYPES
+from harness.cases.tensors import DTYPES
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -226,7 +226,7 @@ def test_listing_imports_neither_tensorflow_nor_the_reference(cases_dir, tmp_pat
         (poison / name).mkdir(parents=True)
         (poison / name / "__init__.py").write_text("import os\nos._exit(17)\n")
     code = (f"import sys; sys.path[:0] = [{str(poison)!r}, {str(REPO)!r}]\n"
-            "from harness.loader import load\n"
+            "from harness.cases.loader import load\n"
             "cases, problems = load(['cases'])\n"
             "assert len(cases) == 1 and not problems, problems\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'reference')))")

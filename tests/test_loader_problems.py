@@ -7,11 +7,12 @@ import pytest
 import yaml
 from loader_helpers import write
 
-from harness import loader, yamlines
-from harness.loader import load
+from harness.cases import loader
+from harness.cases import yamlines
+from harness.cases.loader import load
 from harness.ops import OPS
-from harness.problems import PATTERNS
-from harness.tensors import DTYPES
+from harness.cases.problems import PATTERNS
+from harness.cases.tensors import DTYPES
 
 BROKEN = """
     source: broken on purpose

@@ -5,8 +5,8 @@ import zlib
 import numpy as np
 from loader_helpers import write
 
-from harness.loader import load
-from harness.tensors import make_tensor
+from harness.cases.loader import load
+from harness.cases.tensors import make_tensor
 
 
 def test_values_flat_or_nested(cases_dir):

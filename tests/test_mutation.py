@@ -5,8 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness import mutate
-from harness.mutations import MUTATIONS, Mutation
+from harness.proof import mutate
+from harness.proof.mutations import MUTATIONS, Mutation
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,7 +47,7 @@ def test_every_mutant_is_killed_by_the_shipped_cases():
 def test_every_judge_mutant_applies_once_and_is_killed():
     """`tfconform mutate --judge`: each deliberate bug of the comparison and verdict code makes a
     judge test fail (CI runs it; a surviving mutant is a judge test missing)."""
-    from harness.judge_mutations import JUDGE_MUTATIONS
+    from harness.proof.judge_mutations import JUDGE_MUTATIONS
     assert len(JUDGE_MUTATIONS) >= 15 and len({m.name for m in JUDGE_MUTATIONS}) == len(JUDGE_MUTATIONS)
     for m in JUDGE_MUTATIONS:
         assert (ROOT / "harness" / m.file).read_text().count(m.old) == 1, m.name

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import yaml
 
-from harness import runner
+from harness.run import session as runner
 from harness.model import Outcome, Verdict
 
 CASES = """\
@@ -75,7 +75,7 @@ def test_pin_records_splits_adds_and_the_pinned_file_holds(tmp_path, write_cases
 
 def test_values_that_change_between_workers_are_uninitialised(monkeypatch):
     """A wrong result is asked again of the checking worker: different bits mean nondeterministic."""
-    from harness.loader import load
+    from harness.cases.loader import load
     (case,), _ = load(["cases/found/conv2d/value-eager-onednn-function-onednn-valid-stride-gt-1.yaml"])
     session = runner.Session()
     calls = []
@@ -97,7 +97,7 @@ def test_values_that_change_between_workers_are_uninitialised(monkeypatch):
 def test_uninitialised_memory_is_told_with_real_tensorflow():
     """oneDNN's brgconv leaves output cells unwritten on AVX-512 machines: the poisoned workers tell
     it on every run (without them the cells were zeros most of the time, garbage some)."""
-    from harness.loader import load
+    from harness.cases.loader import load
     (case,), _ = load(["cases/found/conv2d/value-eager-onednn-function-onednn-valid-stride-gt-1.yaml"])
     session = runner.Session()
     try:
@@ -110,8 +110,8 @@ def test_uninitialised_memory_is_told_with_real_tensorflow():
 
 
 def test_the_harness_own_errors_are_not_tensorflow_rejecting():
-    from harness.pool import Worker
-    from harness.wire import to_wire
+    from harness.run.pool import Worker
+    from harness.run.wire import to_wire
     x, dx = to_wire(np.ones((1, 3, 3, 1), np.float32))
     w, dw = to_wire(np.ones((2, 2, 1, 1), np.float32))
 

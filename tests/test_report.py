@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from harness import results
+from harness.output import results
 from harness.model import Outcome
-from harness.report import page_name, render
-from harness.tensorstore import LIMIT, SIDE, SLICES, TensorStore, layout, load, npz_bytes
+from harness.output.report import page_name, render
+from harness.output.tensorstore import LIMIT, SIDE, SLICES, TensorStore, layout, load, npz_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 ATROUS = "cases/blogs/atrous_conv2d_tf12.yaml"
@@ -26,10 +26,10 @@ def reference_results(paths, folder: Path, targets=("eager/onednn", "eager/eigen
     """A results file (and its tensors) as a run would write it, with TensorFlow's outputs
     replaced by the reference's in float32; case names in `perturb` get one value off by 1
     on the first target (a value failure with one cell beyond tolerance)."""
-    from harness.execute import reference_outcome, tensors_of
-    from harness.judge import judge
-    from harness.loader import load as load_cases
-    from harness.snippet import snippet
+    from harness.run.execute import reference_outcome, tensors_of
+    from harness.verdict.judge import judge
+    from harness.cases.loader import load as load_cases
+    from harness.run.snippet import snippet
 
     with contextlib.chdir(ROOT):        # case ids carry the path as given: keep them repo-relative
         cases, problems = load_cases(list(paths))
@@ -92,7 +92,7 @@ def test_layout_draws_channels_as_grids():
 
 
 def test_store_bounds_large_tensors_around_the_worst_cell(tmp_path):
-    from harness.loader import load as load_cases
+    from harness.cases.loader import load as load_cases
     case = load_cases([str(ROOT / ATROUS)])[0][0]
     ref = np.zeros((2, 40, 50, 32))
     got = ref.astype(np.float32)
@@ -115,7 +115,7 @@ def test_store_bounds_large_tensors_around_the_worst_cell(tmp_path):
 
 
 def test_store_is_deterministic_content_addressed_and_pickle_free(tmp_path):
-    from harness.loader import load as load_cases
+    from harness.cases.loader import load as load_cases
     case = load_cases([str(ROOT / ATROUS)])[0][0]
     ref = Outcome("value", outputs={"output": np.arange(6.0).reshape(1, 2, 3, 1)})
     tf = Outcome("value", outputs={"output": np.arange(6, dtype=np.float32).reshape(1, 2, 3, 1)})
@@ -264,7 +264,7 @@ def test_hostile_strings_are_escaped_everywhere(tmp_path):
 
 
 def test_missing_tensors_and_non_finite_values_degrade_gracefully(tmp_path):
-    from harness.report import _values, figures
+    from harness.output.report import _values, figures
     assert _values(np.array([1.0, 2.0])) == [1, 2]
     assert _values(np.array([0.1, np.nan, np.inf, -np.inf], np.float32)) == [0.1, "NaN", "Infinity", "-Infinity"]
     path = reference_results([ATROUS], tmp_path / "run", targets=("eager/eigen",))
@@ -277,7 +277,7 @@ def test_missing_tensors_and_non_finite_values_degrade_gracefully(tmp_path):
     # NaN against a number is beyond any tolerance; NaN against NaN is not.
     rec = dict(results.read([path])[0][0], _col="eager/eigen")
     store = TensorStore(tmp_path / "nan")
-    from harness.loader import load as load_cases
+    from harness.cases.loader import load as load_cases
     case = load_cases([str(ROOT / ATROUS)])[0][0]
     ref = np.array([[[[1.0], [np.nan], [3.0]]]])
     got = np.array([[[[np.nan], [np.nan], [3.0]]]], np.float32)

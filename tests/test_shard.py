@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import results
+from harness.output import results
 from harness.cli import main
-from harness.shard import parse_shard, selects, shard_of
+from harness.cases.shard import parse_shard, selects, shard_of
 from harness.sweep import config_id
 
 

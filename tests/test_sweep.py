@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from harness import sweep
-from harness.loader import load
+from harness.cases.loader import load
 from harness.model import ALL_TARGETS, Outcome, Verdict
-from harness.shrink import Knob, candidates, rank, shrink
+from harness.sweep.shrink import Knob, candidates, rank, shrink
 
 
 # ---- generation ---------------------------------------------------------------------------
@@ -337,7 +337,7 @@ def test_sweep_command_end_to_end(tmp_path, capsys):
     """A real (small) sweep on one target: the NCHW class of max_pool2d on Eigen, shrunk to a
     1x1x1x1 input, written, loadable, and xfail when rerun."""
     from harness.cli import main
-    from harness.runner import Session
+    from harness.run.session import Session
     found_dir, out = tmp_path / "cases" / "found", tmp_path / "out"
     code = main(["sweep", "--op", "max_pool2d", "--n", "24", "--targets", "eager/eigen", "-o", str(out),
                  "--found", str(found_dir), "-q", "--max-shrink-calls", "60"])

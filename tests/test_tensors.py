@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from harness.model import TensorSpec
-from harness.tensors import DTYPES, itemsize, make_tensor
+from harness.cases.tensors import DTYPES, itemsize, make_tensor
 
 
 def spec(shape, kind, data, dtype="float32"):

@@ -3,7 +3,7 @@ deviations grouped into classes, each class shrunk to a minimal case file for ca
 
     tfconform sweep --op conv2d [--n 2000] [--seed 0] [--targets ...] [-o DIR] [--shard I/N]
 
-A configuration is a dict of knob values (harness.shrink.Knob), drawn from a generator seeded by
+A configuration is a dict of knob values (harness.sweep.shrink.Knob), drawn from a generator seeded by
 (op, seed, index), so configuration `conv2d-s0-00042` is the same on every machine and a shard
 needs nothing but its own ids. Configurations are valid and invalid alike: sizes from 0, kernels
 larger than their input, strides and dilations 1 to 4, SAME, VALID and explicit padding, both

@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass, field
 
 from harness.model import Case, Outcome, TensorSpec
-from harness.shrink import rank as knob_rank
-from harness.tensors import DTYPES
+from harness.sweep.shrink import rank as knob_rank
+from harness.cases.tensors import DTYPES
 from harness.sweep.space import AXES, FORMATS, SPACES
 
 # The spatial rank of ops without a `rank` knob.

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.model import ALL_TARGETS, Case, Outcome, Verdict, target_matches
-from harness.signature import clean_message
+from harness.verdict.signature import clean_message
 
 
 def gist(message: str | None, limit: int = 100) -> str:

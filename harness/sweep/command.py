@@ -49,7 +49,7 @@ def summary(sweep: Sweep, found: list[Found], shard_text: str = "") -> str:
 
 def add_arguments(p) -> None:
     from harness.cli import parse_targets
-    from harness.shard import parse_shard
+    from harness.cases.shard import parse_shard
     p.add_argument("--op", required=True, type=parse_ops, metavar="OP[,OP...]|all",
                    help=f"the tf.nn op(s) to sweep, one after the other: {', '.join(OPS)}")
     p.add_argument("--n", type=int, default=500, help="configurations to generate (default 500)")
@@ -89,7 +89,7 @@ def parse_ops(text: str) -> list[str]:
 
 def cmd_sweep(args) -> int:
     """Each op in turn on one set of TF workers; with several ops, each writes into DIR/<op>/."""
-    from harness.runner import Session
+    from harness.run.session import Session
     session = Session(timeout=args.timeout)
     try:
         codes = [sweep_op(args, op, session, Path(args.output) / op if len(args.op) > 1 else Path(args.output))
@@ -100,8 +100,8 @@ def cmd_sweep(args) -> int:
 
 
 def sweep_op(args, op: str, session, out: Path) -> int:
-    from harness import results
-    from harness.shard import selects
+    from harness.output import results
+    from harness.cases.shard import selects
     out.mkdir(parents=True, exist_ok=True)
     sweep = Sweep(op, args.seed, args.targets, args.timeout, session=session, progress=_bars(args.quiet),
                   log=lambda text: print(text, file=sys.stderr))

@@ -8,7 +8,7 @@ import zlib
 from dataclasses import replace
 
 from harness.model import ALL_TARGETS, Case
-from harness.shrink import Knob, shrink
+from harness.sweep.shrink import Knob, shrink
 from harness.sweep.build import case_key, features, size, to_case
 from harness.sweep.classify import (
     Deviation,
@@ -32,7 +32,7 @@ class Sweep:
 
     def __init__(self, op: str, seed: int = 0, targets=ALL_TARGETS, timeout: float = 20.0,
                  session=None, chunk: int = 32, progress=None, log=None):
-        from harness.runner import Session
+        from harness.run.session import Session
         if op not in SPACES:
             raise ValueError(f"no sweep generator for op {op!r} (known: {', '.join(OPS)})")
         self.op, self.seed, self.targets, self.timeout = op, seed, list(targets), timeout
@@ -116,7 +116,7 @@ class Sweep:
         """still_fails(config) for shrinking class `dev`: the reference says the same thing (cheap,
         no TensorFlow) and then every target of the class deviates the same way. Configurations
         that build the same case (a knob the op ignores at this rank) are asked once."""
-        from harness.execute import reference_outcome, tensors_of
+        from harness.run.execute import reference_outcome, tensors_of
         deadline = time.monotonic() + seconds     # a crash costs a worker restart: bound the time
         seen = {case_key(to_case(self.op, start, "start")): True} if start else {}
 
@@ -200,7 +200,7 @@ class _NoBar:
 def verify(sweep: Sweep, found: list[Found], rounds: int = 2) -> None:
     """Rerun every new repro file as the harness will: through the loader, on every target of the
     sweep; each must be xfail where it pins a deviation and pass elsewhere, `rounds` times."""
-    from harness.loader import load
+    from harness.cases.loader import load
     for f in found:
         if f.status != "new":
             continue

@@ -6,10 +6,10 @@ import json
 import re
 from pathlib import Path
 
-from harness.judge import first_output
+from harness.verdict.judge import first_output
 from harness.model import ALL_TARGETS, Case, Outcome, TensorSpec
-from harness.signature import pinned
-from harness.yamlout import flow, known_entry
+from harness.verdict.signature import pinned
+from harness.cases.yamlout import flow, known_entry
 from harness.sweep.build import to_case
 from harness.sweep.classify import (
     Deviation,

@@ -1,4 +1,4 @@
-"""What a sweep draws: per op, a tuple of knobs (harness.shrink.Knob), each listing its values
+"""What a sweep draws: per op, a tuple of knobs (harness.sweep.shrink.Knob), each listing its values
 simplest first, and a seeded generator over them.
 
 Spatial knobs are per axis and named after it: size `h`, kernel `kh`, stride `sh`, dilation `dh`,
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from harness.shrink import Knob, Space
+from harness.sweep.shrink import Knob, Space
 
 # Sizes: 1 first, 0 last: an empty tensor is an edge case of its own, kept only when it matters.
 SIZE, SIZE_W = (1, 2, 3, 4, 5, 6, 7, 8, 0), (3, 3, 4, 4, 3, 2, 1.5, 1, 0.6)

@@ -16,8 +16,8 @@ import numpy as np
 
 from harness.model import Case, Outcome
 from harness.ops import OPS
-from harness.tensors import DTYPES, make_tensor
-from harness.wire import to_wire
+from harness.cases.tensors import DTYPES, make_tensor
+from harness.run.wire import to_wire
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ meet, and a large output is not excused by an absolute bound.
 
 Non-finite values are compared by identity: NaN matches only NaN, +inf only +inf, -inf only -inf
 (or a finite reference that the output dtype cannot hold, rounded to the infinity of its sign).
-Non-finite inputs never widen the bound of finite cells (harness.execute sums only finite ones).
+Non-finite inputs never widen the bound of finite cells (harness.run.execute sums only finite ones).
 """
 from __future__ import annotations
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from harness import tensorstore
-from harness.signature import ALL_KEYS, describe
+from harness.output import tensorstore
+from harness.verdict.signature import ALL_KEYS, describe
 
 STATUSES = ("fail", "xpass", "xfail", "pass", "skip")
 _ORDER = {s: i for i, s in enumerate(STATUSES)}
@@ -71,7 +71,7 @@ def merge(records: list[dict]) -> list[dict]:
 
 
 def _env() -> Environment:
-    env = Environment(loader=PackageLoader("harness", "templates"), trim_blocks=True,
+    env = Environment(loader=PackageLoader("harness.output", "templates"), trim_blocks=True,
                       lstrip_blocks=True,
                       autoescape=select_autoescape(default=True, default_for_string=True))
     env.globals["outcome"] = describe

@@ -1,8 +1,8 @@
-"""A TensorFlow worker process: `python -m harness.worker MODE` runs requests from stdin.
+"""A TensorFlow worker process: `python -m harness.run.worker MODE` runs requests from stdin.
 
 This is the only module that imports TensorFlow. The judge starts one per target with
 TF_ENABLE_ONEDNN_OPTS already set (it is read once, when TensorFlow loads), so a crash or a hang
-here costs one case, never the run. Protocol: harness.wire messages on the original stdout; the
+here costs one case, never the run. Protocol: harness.run.wire messages on the original stdout; the
 process's own fd 1 is pointed at stderr so that anything TensorFlow prints cannot corrupt it.
 """
 from __future__ import annotations
@@ -137,7 +137,7 @@ def run(tf, header: dict, arrays: dict):
     """Run one request; returns (reply header, output arrays)."""
     import numpy as np
 
-    from harness.wire import to_wire
+    from harness.run.wire import to_wire
 
     first = header["steps"][0]
     if first["op"].startswith("_selftest"):
@@ -172,7 +172,7 @@ def main() -> None:
     # TF trims its own frames from tracebacks; _origin needs them to tell its errors from ours.
     tf.debugging.disable_traceback_filtering()
 
-    from harness.wire import read_message, write_message
+    from harness.run.wire import read_message, write_message
 
     write_message(out, {"hello": True, "tf_version": tf.__version__, "pid": os.getpid(),
                         "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS")})

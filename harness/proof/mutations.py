@@ -1,4 +1,4 @@
-"""Deliberate bugs for the mutation proof (harness.mutate): each is a textual change to one file of
+"""Deliberate bugs for the mutation proof (harness.proof.mutate): each is a textual change to one file of
 reference/, the kind of mistake JAX's and ONNX's references and many blog posts make. Each `old`
 must occur exactly once in its file, so a refactoring of the reference that moves the code makes
 the proof fail loudly instead of silently testing nothing.

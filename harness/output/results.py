@@ -35,7 +35,7 @@ def _outcome(outcome: Outcome) -> dict:
 
 def record(case: Case, target: str, verdict: Verdict, ref: Outcome, tf: Outcome | None,
            tf_version: str | None, tensor_files: dict | None = None) -> dict:
-    """tensor_files: what harness.tensorstore wrote for this record, relative to the results file."""
+    """tensor_files: what harness.output.tensorstore wrote for this record, relative to the results file."""
     return _clean({
         "id": case.id, "name": case.name, "path": case.path, "line": case.line, "op": case.op,
         "target": target, "status": verdict.status, "kind": verdict.kind,
@@ -120,7 +120,7 @@ def run_meta(targets, tf_version: str | None) -> dict:
     for target in targets:
         variant = target.partition("/")[2]
         try:
-            from harness.pool import Worker
+            from harness.run.pool import Worker
             env = Worker(target)._env()
             variants[variant] = {k: v for k, v in sorted(env.items()) if k.startswith(_SETTINGS)}
         except Exception:           # the pool changed: still say which variants ran

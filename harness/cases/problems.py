@@ -1,6 +1,6 @@
 """How a case file's problems are worded: literal shapes, schema and YAML errors, suggestions.
 
-Helpers of harness.loader, kept apart so the loader reads as the rules of the format.
+Helpers of harness.cases.loader, kept apart so the loader reads as the rules of the format.
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import re
 import numpy as np
 import yaml
 
-from .model import MODES, VARIANTS, is_target_pattern
-from .tensors import DTYPES, is_integer
+from harness.model import MODES, VARIANTS, is_target_pattern
+from harness.cases.tensors import DTYPES, is_integer
 
 PATTERNS = (f"modes {', '.join(MODES)} or graph (function and xla); variants {', '.join(VARIANTS)}; "
             "e.g. eager, */onednn")

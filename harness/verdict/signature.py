@@ -21,7 +21,7 @@ import re
 
 import numpy as np
 
-from harness import compare
+from harness.verdict import compare
 from harness.model import Known, Outcome, Verdict
 
 ERROR_KINDS = ("unexpected-error", "error-type", "error-message", "internal-error")

@@ -12,7 +12,8 @@ import re
 
 import numpy as np
 
-from harness import compare, signature
+from harness.verdict import compare
+from harness.verdict import signature
 from harness.model import REFERENCE, Case, Known, Outcome, Verdict, is_target_pattern, target_matches
 from harness.ops import OPS
 

@@ -10,11 +10,11 @@ import threading
 import traceback
 from importlib import metadata
 
-from harness.execute import reference_outcome, tensors_of, tf_request
-from harness.judge import judge
+from harness.run.execute import reference_outcome, tensors_of, tf_request
+from harness.verdict.judge import judge
 from harness.model import REFERENCE, Case, Outcome, Verdict
-from harness.pool import CHECK_PERTURB, Worker
-from harness.snippet import snippet
+from harness.run.pool import CHECK_PERTURB, Worker
+from harness.run.snippet import snippet
 
 
 def installed_tf_version() -> str | None:

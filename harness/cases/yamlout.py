@@ -16,7 +16,7 @@ KNOWN_ORDER = ("targets", "tf", "kind", "when", "error", "match", "signal", "sha
 
 def number(x) -> str:
     """A number as YAML (1.1, as PyYAML reads it) that reads back as the same float64 (Python's
-    shortest repr; harness.signature keeps values as the shortest decimal of their dtype)."""
+    shortest repr; harness.verdict.signature keeps values as the shortest decimal of their dtype)."""
     if isinstance(x, bool) or isinstance(x, (int, np.integer)):
         return str(int(x))
     x = float(x)

@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 
 from harness.model import Outcome
-from harness.wire import _LEN, decode, encode
+from harness.run.wire import _LEN, decode, encode
 
 STARTUP_SECONDS = 120.0     # importing TensorFlow on a loaded 2-core machine is slow
-PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
+PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
 
 
 class WorkerDied(Exception):
@@ -74,7 +74,7 @@ class Worker:
     def start(self) -> None:
         self._log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "harness.worker"], stdin=subprocess.PIPE,
+            [sys.executable, "-m", "harness.run.worker"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=self._log, env=self._env(), cwd=PROJECT_ROOT)
         header, _ = self._receive(STARTUP_SECONDS)
         self.tf_version = header.get("tf_version")

@@ -12,7 +12,7 @@ from math import prod
 import ml_dtypes
 import numpy as np
 
-from .model import TensorSpec
+from harness.model import TensorSpec
 
 DTYPES: dict[str, np.dtype] = {
     "float16": np.dtype(np.float16),

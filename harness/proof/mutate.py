@@ -15,11 +15,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.execute import reference_outcome, tensors_of
-from harness.judge import judge
-from harness.mutations import MUTATIONS, Mutation
+from harness.run.execute import reference_outcome, tensors_of
+from harness.verdict.judge import judge
+from harness.proof.mutations import MUTATIONS, Mutation
 
-REFERENCE = Path(__file__).resolve().parent.parent / "reference"
+REFERENCE = Path(__file__).resolve().parents[2] / "reference"
 
 
 @dataclass

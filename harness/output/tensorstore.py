@@ -101,7 +101,7 @@ def stats(array: np.ndarray) -> dict:
 
 
 def abs_err(ref: np.ndarray, got: np.ndarray) -> np.ndarray:
-    """|got - ref| with harness.compare's conventions: equal NaNs/Infs are 0, a NaN against a
+    """|got - ref| with harness.verdict.compare's conventions: equal NaNs/Infs are 0, a NaN against a
     number is +Inf (always beyond tolerance)."""
     with np.errstate(invalid="ignore", over="ignore"):
         kinds = (np.asarray(ref).dtype.kind, np.asarray(got).dtype.kind)

@@ -3,7 +3,7 @@ and a standalone script that reproduces the case with tf.nn."""
 from __future__ import annotations
 
 from harness.model import Case, Outcome, Verdict
-from harness.report import describe
+from harness.output.report import describe
 
 
 def _num(value) -> str:

@@ -3,7 +3,7 @@
 Every problem of every file is collected as `path:line: what`, never raised: a file is data, and
 one typo must not hide the others. Cases with a problem are dropped, the rest are returned.
 Listing stays cheap: no TensorFlow, no reference kernels, and no tensor is allocated here (the
-memory budget is checked from shapes alone); harness.tensors.make_tensor materialises them later.
+memory budget is checked from shapes alone); harness.cases.tensors.make_tensor materialises them later.
 """
 from __future__ import annotations
 
@@ -20,13 +20,14 @@ import yaml
 from jsonschema import Draft202012Validator
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from . import signature, yamlines
-from .model import Case, Known, Layer, TensorSpec, is_target_pattern
-from .ops import OPS, OpSpec
-from .problems import (case_label, check_pattern, desc, describe, did_you_mean, dotted_path,
+from harness.verdict import signature
+from harness.cases import yamlines
+from harness.model import Case, Known, Layer, TensorSpec, is_target_pattern
+from harness.ops import OPS, OpSpec
+from harness.cases.problems import (case_label, check_pattern, desc, describe, did_you_mean, dotted_path,
                        entry_text, human_size, literal_shape, render, scalar_problem,
                        split_file_path, yaml_problem)
-from .tensors import DTYPES, NON_FINITE, RANDOM_PARAMS, is_integer, itemsize
+from harness.cases.tensors import DTYPES, NON_FINITE, RANDOM_PARAMS, is_integer, itemsize
 
 RESERVED = ("id", "op", "dtype", "expect", "tolerance", "targets", "known", "matrix", "grad",
             "note", "skip", "layers")
@@ -464,7 +465,7 @@ class _File:
         return str(full), tuple(file_shape)
 
     def _known(self, j, known, bad, matrix: dict) -> Known | None:
-        """One `known` entry: where it applies and its signature (harness.signature)."""
+        """One `known` entry: where it applies and its signature (harness.verdict.signature)."""
         if not isinstance(known, dict):
             return None
         at = ("known", j)

@@ -1,0 +1,1 @@
+"""Output: results.jsonl, the tensors it draws, the HTML report, failure messages."""
