@@ -63,7 +63,7 @@ class CaseFileError(Exception):
 
 class CaseFile(pytest.File):
     def collect(self):
-        from harness.cli import parse_size, parse_targets
+        from harness.args import parse_size, parse_targets
         from harness.cases.loader import load
 
         try:

@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from harness.cli import keyword_filter, main, parse_size, parse_targets
+from harness.args import keyword_filter, parse_size, parse_targets
+from harness.cli import main
 
 GOOD = """\
 source: "cli test <script>alert(1)</script>"

@@ -26,11 +26,11 @@ def test_ci_runs_the_readme_test_command():
 def test_documented_subcommands_exist():
     """Every subcommand the README's table of commands lists is one the CLI has, and the other way
     round (an undocumented command, or a documented one that is gone, fails)."""
-    from harness.cli import _parser
+    from harness.cli import make_parser
     readme = (ROOT / "README.md").read_text()
     table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"^\| `tfconform (\w+)", table, re.M))
-    parser = _parser()
+    parser = make_parser()
     subparsers = next(a for a in parser._actions if a.choices and "run" in a.choices).choices
     assert documented == set(subparsers), (documented, set(subparsers))
     for command in documented:
@@ -51,8 +51,8 @@ def _readme_commands():
 def test_every_documented_command_and_option_exists():
     """Concrete commands parse as written; in usage lines every `--option` belongs to its
     subcommand (the table of commands, the Sweeps section)."""
-    from harness.cli import _parser
-    parser = _parser()
+    from harness.cli import make_parser
+    parser = make_parser()
     subparsers = next(a for a in parser._actions if a.choices and "sweep" in a.choices).choices
     commands = _readme_commands()
     assert {c.split()[1] for c in commands} >= {"run", "check", "sweep", "report", "mutate"}

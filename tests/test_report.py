@@ -191,6 +191,7 @@ def test_index_totals_grid_filters_and_run(blog_report):
         assert f'id="{control}"' in text
     assert "TF_ENABLE_ONEDNN_OPTS=0" in text and "TF_ENABLE_ONEDNN_OPTS=1" in text   # variants
     assert "Known deviations" in text and "uninitialised memory" in text
+    assert "shape: shape [1, 4, 4, 2]" in text            # each entry says what TensorFlow does
     assert "<script src" in text and "http" not in re.sub(r'href="https?://github[^"]*"', "", text).replace(
         "http-equiv", "")   # nothing fetched from the network
     assert (blog_report / "report.js").exists() and (blog_report / "style.css").exists()

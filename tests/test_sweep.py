@@ -366,8 +366,8 @@ def test_sweep_command_end_to_end(tmp_path, capsys):
 
 
 def test_op_lists_and_all_parse_and_unknown_ops_are_refused(capsys):
-    from harness.cli import _parser
-    parse = _parser().parse_args
+    from harness.cli import make_parser
+    parse = make_parser().parse_args
     assert parse(["sweep", "--op", "conv1d, conv3d"]).op == ["conv1d", "conv3d"]
     assert parse(["sweep", "--op", "all"]).op == list(sweep.OPS)
     with pytest.raises(SystemExit) as exit_:

@@ -3,7 +3,23 @@ and a standalone script that reproduces the case with tf.nn."""
 from __future__ import annotations
 
 from harness.model import Case, Outcome, Verdict
-from harness.output.report import describe
+
+
+def describe(outcome: dict | None) -> str:
+    """An outcome as results.jsonl records it, in a line: its outputs' shapes and dtypes, or the error."""
+    if not outcome:
+        return "not run"
+    if "shapes" in outcome and outcome.get("shapes") is not None:
+        shapes = outcome["shapes"]
+        dtypes = outcome.get("dtypes", {})
+        return ", ".join(f"{name} {shape} {dtypes.get(name, '')}".strip()
+                         for name, shape in shapes.items()) or "value"
+    text = f"{outcome.get('error')}"
+    if outcome.get("signal"):
+        text += f" ({outcome['signal']})"
+    if outcome.get("message"):
+        text += f": {outcome['message']}"
+    return text
 
 
 def _num(value) -> str:

@@ -22,7 +22,9 @@ import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from harness.output import tensorstore
-from harness.verdict.signature import ALL_KEYS, describe
+from harness.output.explain import describe
+from harness.verdict.signature import ALL_KEYS
+from harness.verdict.signature import describe as describe_signature
 
 STATUSES = ("fail", "xpass", "xfail", "pass", "skip")
 _ORDER = {s: i for i, s in enumerate(STATUSES)}
@@ -36,22 +38,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 def page_name(case_id: str) -> str:
     """A file name per case: case ids hold '/', ':' and brackets, so use a digest."""
     return "cases/" + hashlib.sha256(case_id.encode()).hexdigest()[:16] + ".html"
-
-
-def describe(outcome: dict | None) -> str:
-    if not outcome:
-        return "not run"
-    if "shapes" in outcome and outcome.get("shapes") is not None:
-        shapes = outcome["shapes"]
-        dtypes = outcome.get("dtypes", {})
-        return ", ".join(f"{name} {shape} {dtypes.get(name, '')}".strip()
-                         for name, shape in shapes.items()) or "value"
-    text = f"{outcome.get('error')}"
-    if outcome.get("signal"):
-        text += f" ({outcome['signal']})"
-    if outcome.get("message"):
-        text += f": {outcome['message']}"
-    return text
 
 
 def clear_results(folder: Path) -> None:
@@ -294,8 +280,8 @@ def _index_context(records: list[dict], by_case: dict, cols: list[str], meta: li
         for k in by_case[case_id][0].get("known") or []:
             pinned = {key: k[key] for key in ALL_KEYS if key in k}
             key = (k.get("reason"), k.get("tf"), k.get("link"), tuple(k.get("targets") or ()), k.get("kind"),
-                   describe(pinned))
-            entry = known.setdefault(key, {**k, "signature": describe(pinned) if pinned else "",
+                   describe_signature(pinned))
+            entry = known.setdefault(key, {**k, "signature": describe_signature(pinned) if pinned else "",
                                            "cases": [], "statuses": Counter()})
             entry["cases"].append({"id": case_id, "page": page_name(case_id)})
             for r in by_case[case_id]:

@@ -121,7 +121,7 @@ def run_meta(targets, tf_version: str | None) -> dict:
         variant = target.partition("/")[2]
         try:
             from harness.run.pool import Worker
-            env = Worker(target)._env()
+            env = Worker(target).env()
             variants[variant] = {k: v for k, v in sorted(env.items()) if k.startswith(_SETTINGS)}
         except Exception:           # the pool changed: still say which variants ran
             variants.setdefault(variant, {})

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from harness.model import Outcome
-from harness.run.wire import _LEN, decode, encode
+from harness.run.wire import PREFIX, decode, frame, payload_size
 
 STARTUP_SECONDS = 120.0     # importing TensorFlow on a loaded 2-core machine is slow
 PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
@@ -61,7 +61,7 @@ class Worker:
         self._log = None
 
     # -- process management -------------------------------------------------------------
-    def _env(self) -> dict:
+    def env(self) -> dict:
         env = dict(os.environ)
         env["TF_ENABLE_ONEDNN_OPTS"] = "1" if self.variant == "onednn" else "0"
         env["MALLOC_PERTURB_"] = str(self.perturb)
@@ -75,7 +75,7 @@ class Worker:
         self._log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "harness.run.worker"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=self._log, env=self._env(), cwd=PROJECT_ROOT)
+            stdout=subprocess.PIPE, stderr=self._log, env=self.env(), cwd=PROJECT_ROOT)
         header, _ = self._receive(STARTUP_SECONDS)
         self.tf_version = header.get("tf_version")
 
@@ -124,8 +124,7 @@ class Worker:
 
     def _receive(self, seconds: float):
         deadline = time.monotonic() + seconds
-        (n,) = _LEN.unpack(self._read(_LEN.size, deadline))
-        return decode(self._read(n, deadline))
+        return decode(self._read(payload_size(self._read(PREFIX, deadline)), deadline))
 
     def call(self, header: dict, arrays: dict[str, np.ndarray]) -> Outcome:
         """Run one request; never raises for anything the worker does."""
@@ -134,9 +133,8 @@ class Worker:
             try:
                 if self.proc is None or self.proc.poll() is not None:
                     self.start()
-                payload = encode(header, arrays)
                 try:
-                    self.proc.stdin.write(_LEN.pack(len(payload)) + payload)
+                    self.proc.stdin.write(frame(header, arrays))
                     self.proc.stdin.flush()
                 except BrokenPipeError:
                     pass        # it died; reading reports how

@@ -36,9 +36,22 @@ def decode(payload: bytes) -> tuple[dict, dict[str, np.ndarray]]:
     return header, arrays
 
 
-def write_message(stream, header: dict, arrays: dict[str, np.ndarray] | None = None) -> None:
+PREFIX = _LEN.size        # bytes of the length prefix before each payload
+
+
+def frame(header: dict, arrays: dict[str, np.ndarray] | None = None) -> bytes:
+    """One message as written: length prefix, then the payload."""
     payload = encode(header, arrays or {})
-    stream.write(_LEN.pack(len(payload)) + payload)
+    return _LEN.pack(len(payload)) + payload
+
+
+def payload_size(prefix: bytes) -> int:
+    (n,) = _LEN.unpack(prefix)
+    return n
+
+
+def write_message(stream, header: dict, arrays: dict[str, np.ndarray] | None = None) -> None:
+    stream.write(frame(header, arrays))
     stream.flush()
 
 
@@ -54,5 +67,4 @@ def read_exactly(stream, n: int) -> bytes:
 
 
 def read_message(stream) -> tuple[dict, dict[str, np.ndarray]]:
-    (n,) = _LEN.unpack(read_exactly(stream, _LEN.size))
-    return decode(read_exactly(stream, n))
+    return decode(read_exactly(stream, payload_size(read_exactly(stream, PREFIX))))

@@ -23,12 +23,12 @@ def gist(message: str | None, limit: int = 100) -> str:
     return text.strip(" .:;,")[:limit]
 
 
-def _first_line(message: str | None, limit: int = 200) -> str:
+def first_line(message: str | None, limit: int = 200) -> str:
     text = clean_message(message)
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-def _crash_line(log: str | None) -> str:
+def crash_line(log: str | None) -> str:
     """The line of a crashed worker's log that says why (a CHECK failure, a fatal error)."""
     for pattern in (r"Check failed.*", r"F\d{4} .*", r"Fatal Python error.*", r"terminate called.*"):
         found = re.findall(pattern, log or "")
@@ -194,7 +194,7 @@ def merge_classes(found: list[Found]) -> list[Found]:
     repro file is its own."""
     out: list[Found] = []
     for f in sorted(found, key=lambda f: (len(canon(f.features)), -f.count)):
-        home = next((g for g in out if _same(g.deviation, f.deviation) and g.status != "unstable"
+        home = next((g for g in out if same_deviation(g.deviation, f.deviation) and g.status != "unstable"
                      and g.deviation.targets == f.deviation.targets
                      and canon(g.features) <= canon(f.features)), None)
         if home and not any(t.twin is f for t in found):
@@ -205,7 +205,7 @@ def merge_classes(found: list[Found]) -> list[Found]:
     return sorted(out, key=lambda f: order[id(f)])
 
 
-def _same(a: Deviation, b: Deviation) -> bool:
+def same_deviation(a: Deviation, b: Deviation) -> bool:
     return (a.kind, a.behaviour, a.reference) == (b.kind, b.behaviour, b.reference)
 
 

@@ -48,7 +48,7 @@ def summary(sweep: Sweep, found: list[Found], shard_text: str = "") -> str:
 
 
 def add_arguments(p) -> None:
-    from harness.cli import parse_targets
+    from harness.args import parse_targets
     from harness.cases.shard import parse_shard
     p.add_argument("--op", required=True, type=parse_ops, metavar="OP[,OP...]|all",
                    help=f"the tf.nn op(s) to sweep, one after the other: {', '.join(OPS)}")

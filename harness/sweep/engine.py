@@ -14,7 +14,7 @@ from harness.sweep.classify import (
     Deviation,
     Found,
     Group,
-    _same,
+    same_deviation,
     canon,
     coarse,
     deviations,
@@ -129,7 +129,7 @@ class Sweep:
                 return False
             budget["tf"] -= 1
             results = self.run_cases([case], dev.targets)[case.id]
-            return any(_same(d, dev) and set(dev.targets) <= set(d.targets) for d in deviations(case, results))
+            return any(same_deviation(d, dev) and set(dev.targets) <= set(d.targets) for d in deviations(case, results))
 
         def still_fails(cfg: dict) -> bool:
             case = to_case(self.op, cfg, f"shrink-{zlib.crc32(repr(sorted(cfg.items())).encode()):08x}")
@@ -151,7 +151,7 @@ class Sweep:
                 bar.update(1)
                 dev, (_, cid, cfg) = group.deviation, group.best
                 feats = canon(features(self.op, cfg)) | {"output-zero"}
-                home = next((f for f in found if _same(f.deviation, dev) and
+                home = next((f for f in found if same_deviation(f.deviation, dev) and
                              dev.targets == f.deviation.targets and canon(f.features) <= feats), None)
                 if home:
                     home.count += group.count
@@ -168,7 +168,7 @@ class Sweep:
                 case = to_case(self.op, small, f"minimal-{zlib.crc32(repr(sorted(small.items())).encode()):08x}")
                 outcomes = self.run_cases([case])[case.id]
                 others = [d for d in deviations(case, outcomes) if d.kind != "harness-error"]
-                mine = next((d for d in others if _same(d, dev) and set(dev.targets) <= set(d.targets)), None)
+                mine = next((d for d in others if same_deviation(d, dev) and set(dev.targets) <= set(d.targets)), None)
                 ref = next(iter(outcomes.values()))[1]
                 item = Found(self.op, mine or dev, features(self.op, small, ref), small, cid, group.count,
                              result.checks, max_tf - budget["tf"], others=others, outcomes=outcomes,

@@ -14,8 +14,8 @@ from harness.sweep.build import to_case
 from harness.sweep.classify import (
     Deviation,
     Found,
-    _crash_line,
-    _first_line,
+    crash_line,
+    first_line,
     shape_relation,
     target_patterns,
 )
@@ -87,12 +87,12 @@ def _did(kind: str, case: Case, outcome: tuple, timeout: float) -> str:
     """What TensorFlow did, in words, with this configuration's numbers."""
     verdict, ref, tf = outcome
     if kind == "crash":
-        line = _crash_line(tf.log)
+        line = crash_line(tf.log)
         return f"kills the TensorFlow process ({tf.signal}{': ' + line if line else ''})"
     if kind == "timeout":
         return f"does not return within {timeout:g} s"
     if tf is not None and tf.kind == "error":
-        return f'raises {tf.error_type} "{_first_line(tf.error_message)}"'
+        return f'raises {tf.error_type} "{first_line(tf.error_message)}"'
     if kind == "value":     # counts, not magnitudes: uninitialised memory differs between runs
         bad = [f"{d['mismatched']} of {d['total']} elements of {name}" for name, d in verdict.details.items()
                if isinstance(d, dict) and d.get("mismatched")]
@@ -109,7 +109,7 @@ def _did(kind: str, case: Case, outcome: tuple, timeout: float) -> str:
 
 def _says(kind: str, ref: Outcome) -> str:
     if ref.kind == "error":
-        return f'the reference rejects the call ("{_first_line(ref.error_message)}")'
+        return f'the reference rejects the call ("{first_line(ref.error_message)}")'
     shape = list(next(iter(ref.outputs.values())).shape)
     return f"the reference gives shape {shape}" + (" and other values" if kind == "value" else "")
 

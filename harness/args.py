@@ -1,0 +1,37 @@
+"""Argument types shared by the commands (tfconform, its sweep, the pytest plugin): sizes, target
+patterns, -k expressions. Parsing only: nothing here runs anything."""
+from __future__ import annotations
+
+import argparse
+import re
+
+from harness.model import ALL_TARGETS, is_target_pattern, target_matches
+
+
+def parse_size(text: str) -> int:
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", text, re.IGNORECASE)
+    if not m:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 512MiB, 2GiB)")
+    return int(float(m.group(1)) * 1024 ** " KMGT".index(m.group(2).upper() or " "))
+
+
+def parse_targets(text: str) -> list[str]:
+    patterns = [p.strip() for p in text.split(",") if p.strip()]
+    bad = [p for p in patterns if not is_target_pattern(p)]
+    if bad or not patterns:
+        raise argparse.ArgumentTypeError(
+            f"unknown target pattern {', '.join(bad) or repr(text)}; targets are {', '.join(ALL_TARGETS)}")
+    return [t for t in ALL_TARGETS if any(target_matches(p, t) for p in patterns)]
+
+
+def keyword_filter(expr: str | None):
+    """-k: words matched case-insensitively against the case id and op; `and`, `or`, `not`."""
+    if not expr:
+        return lambda text: True
+    groups = [[w.strip() for w in g.split(" and ")] for g in re.split(r"\s+or\s+", expr.strip())]
+
+    def term(word: str, text: str) -> bool:
+        if word.startswith("not "):
+            return not term(word[4:].strip(), text)
+        return word.lower() in text.lower()
+    return lambda text: any(all(term(w, text) for w in g) for g in groups)
