@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from harness.output import results                              # noqa: E402
 from harness.cli import main                                     # noqa: E402
-from harness.model import Case, Known, Outcome, TensorSpec, Verdict  # noqa: E402
+from harness.model import Case, Known, Outcome, Result, TensorSpec, Verdict  # noqa: E402
 from harness.output.tensorstore import TensorStore                      # noqa: E402
 
 TARGETS = ("eager/onednn", "eager/eigen", "function/onednn", "function/eigen")
@@ -92,7 +92,7 @@ def synthesise(folder: Path, n_results: int) -> list[Path]:
         for t, target in enumerate(TARGETS):
             verdict, r, tf = synth_result(case, i, t, ref, rng)
             files = store.put(case, target, tensors, r, tf)
-            shards[t % 2].append(results.record(case, target, verdict, r, tf, "2.21.0", files))
+            shards[t % 2].append(results.record(Result(case, target, verdict, r, tf), "2.21.0", files))
     paths = []
     for k, records in enumerate(shards):
         path = folder / f"results.shard{k}.jsonl"

@@ -103,7 +103,7 @@ def _progress(total: int, quiet: bool):
 
 
 def cmd_run(args) -> int:
-    from harness.output import results
+    from harness.output.recorder import Recorder, clear, render_folder
     from harness.run.session import Session
 
     cases, problems = _load(args.paths, args.memory_budget)
@@ -119,33 +119,24 @@ def cmd_run(args) -> int:
         print("no case matches", file=sys.stderr)
         return 2
     session = Session(timeout=args.timeout, jobs=args.jobs)
-    records = []
     out = Path(args.output)
-    from harness.output.tensorstore import TensorStore, store_result
-    store = TensorStore(out)    # the tensors the report draws, next to results.jsonl
-    store.clear()
-    tensor_files = {}
+    clear(out)
+    recorder = Recorder(out)    # the tensors the report draws go next to results.jsonl
     with _progress(total, args.quiet) as bar:
-        def on_result(case, target, result):
-            tensor_files[case.id, target] = store_result(store, session, case, target, *result)
+        def on_result(result):
+            recorder.add(result, session.tf_version)
             bar.update(1)
-            if result[0].status in BAD_STATUSES:
-                bar.write(f"{result[0].status.upper()} {case.id} @ {target}: {result[0].kind}: "
-                          f"{result[0].message[:200]}", file=sys.stderr)
+            if result.status in BAD_STATUSES:
+                bar.write(f"{result.status.upper()} {result.case.id} @ {result.target}: {result.verdict.kind}: "
+                          f"{result.verdict.message[:200]}", file=sys.stderr)
         try:
-            ran = session.run_all(cases, args.targets, on_result)
+            session.run_all(cases, args.targets, on_result)
         finally:
             session.close()
-    for case, target, verdict, ref, tf in ran:
-        records.append(results.record(case, target, verdict, ref, tf, session.tf_version,
-                                      tensor_files.get((case.id, target))))
-    results.write(out / "results.jsonl", records)
-    meta = results.run_meta(args.targets, session.tf_version)
-    results.write_meta(out / "results.jsonl", meta)
+    recorder.write(out / "results.jsonl", session.tf_version)
     if not args.no_report:     # from the file, as `tfconform report` would: the same report
-        from harness.output.report import render
-        render(results.read([out / "results.jsonl"])[0], out, meta=[meta])
-    return _summarise(records, out, args.no_report)
+        render_folder(out, [out / "results.jsonl"])
+    return _summarise(recorder.records, out, args.no_report)
 
 
 def _summarise(records, out: Path, no_report: bool) -> int:

@@ -151,3 +151,20 @@ class Verdict:
     snippet: str = ""           # a standalone tf.nn script reproducing the case on its target
     tolerances: dict = field(default_factory=dict)  # output -> the per-element bound it used
     observed: dict = field(default_factory=dict)    # what TF did, as a `known` signature
+
+
+@dataclass
+class Result:
+    """One case on one target (or its `expect` on the reference): what the reference and TensorFlow
+    did and the verdict. `inputs` holds the case's tensors while the result is being recorded
+    (the report draws them); the Session drops them once every target of the case has run."""
+    case: Case
+    target: str
+    verdict: Verdict
+    reference: Outcome
+    tf: Outcome | None = None
+    inputs: dict | None = None
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status

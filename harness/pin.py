@@ -82,11 +82,12 @@ def _covered(block: Block, targets: list[str], tf_version: str | None):
 
 
 def observe(session, case: Case, target: str, repeat: int):
-    """(verdict, ref, tf) when TensorFlow deviates on the target, None when it agrees."""
-    verdict, ref, tf = session.run(case, target, repeat=repeat)
-    if verdict.kind == "harness-error":
-        raise RuntimeError(f"{case.id} @ {target}: {verdict.message}")
-    return None if verdict.status in ("pass", "xpass", "skip") else (verdict, ref, tf)
+    """The Result when TensorFlow deviates on the target, None when it agrees."""
+    result = session.run(case, target, repeat=repeat)
+    result.inputs = None
+    if result.verdict.kind == "harness-error":
+        raise RuntimeError(f"{case.id} @ {target}: {result.verdict.message}")
+    return None if result.status in ("pass", "xpass", "skip") else result
 
 
 def _separating_keys(names: list, others: list, matrices: dict) -> tuple:
@@ -130,7 +131,7 @@ def rewrite_block(block: Block, cover: dict, frozen: set, results: dict, notes: 
     for pair, js in cover.items():
         if results[pair] is None:
             continue
-        kind = signature.failure_kind(results[pair][0])
+        kind = signature.failure_kind(results[pair].verdict)
         owner = next((j for j in js if block.entries[j].get("kind") == kind), js[0])
         claimed[owner][pair] = results[pair]
     out = []

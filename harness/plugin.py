@@ -14,8 +14,7 @@ import pytest
 from harness.model import ALL_TARGETS, REFERENCE
 
 _SESSION = pytest.StashKey["object"]()
-_RECORDS = pytest.StashKey[list]()
-_STORE = pytest.StashKey["object"]()
+_RECORDER = pytest.StashKey["object"]()
 _REPORT = pytest.StashKey[Path]()
 
 
@@ -34,13 +33,12 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    config.stash[_RECORDS] = []
     report = config.getoption("tfconform_report", None)
     if report and not hasattr(config, "workerinput"):
         # The controller (or a run without xdist) starts from a clean folder, before any worker
         # writes into it: a stale results.gw3.jsonl of an earlier `-n 4` must not be merged.
-        from harness.output.report import clear_results
-        clear_results(Path(report))
+        from harness.output.recorder import clear
+        clear(Path(report))
     config.addinivalue_line("markers", "tfconform: a conformance case (case x target)")
 
 
@@ -100,24 +98,19 @@ class CaseItem(pytest.Item):
 
     def runtest(self):
         session = _session(self.config)
-        verdict, ref, tf = session.run(self.case, self.target)
-        store_root = _store_root(self.config)
-        if store_root is not None:
-            from harness.output import results
-            from harness.output.tensorstore import TensorStore, store_result
-            if _STORE not in self.config.stash:
-                self.config.stash[_STORE] = TensorStore(store_root)
-            files = store_result(self.config.stash[_STORE], session, self.case, self.target,
-                                 verdict, ref, tf)
-            self.config.stash[_RECORDS].append(
-                results.record(self.case, self.target, verdict, ref, tf, session.tf_version, files))
+        result = session.run(self.case, self.target)
+        recorder = _recorder(self.config)
+        if recorder is not None:
+            recorder.add(result, session.tf_version)
+        result.inputs = None
+        verdict = result.verdict
         if verdict.status == "skip":
             pytest.skip(verdict.message)
         if verdict.status == "xfail":
             pytest.xfail(verdict.message)
         if verdict.status in ("fail", "xpass"):
             from harness.output.explain import explain
-            raise CaseFailure(explain(self.case, self.target, verdict, ref, tf))
+            raise CaseFailure(explain(self.case, self.target, verdict, result.reference, result.tf))
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, CaseFailure):
@@ -135,6 +128,17 @@ def _store_root(config) -> Path | None:
         return Path(report)
     path = config.getoption("tfconform_results", None)
     return Path(path).parent if path else None
+
+
+def _recorder(config):
+    """This process's Recorder, when results are asked for."""
+    if _RECORDER not in config.stash:
+        root = _store_root(config)
+        if root is None:
+            return None
+        from harness.output.recorder import Recorder
+        config.stash[_RECORDER] = Recorder(root)
+    return config.stash[_RECORDER]
 
 
 def _worker_path(path: Path) -> Path:
@@ -157,26 +161,18 @@ def pytest_sessionfinish(session):
     finished); then the controller, after xdist has stopped the workers (trylast), merges them
     into one report."""
     config = session.config
-    records = sorted(config.stash.get(_RECORDS, []), key=lambda r: (r["id"], r["target"]))
+    recorder = config.stash.get(_RECORDER, None)
     report = config.getoption("tfconform_report", None)
     path = config.getoption("tfconform_results", None)
-    if records:
-        from harness.output import results
-        root = _store_root(config)
+    if recorder is not None and recorder.records:
         runner = config.stash.get(_SESSION, None)
-        meta = results.run_meta(sorted({r["target"] for r in records} - {REFERENCE}),
-                                getattr(runner, "tf_version", None))
         for out in ([Path(report) / "results.jsonl"] if report else []) + ([Path(path)] if path else []):
-            out = _worker_path(out)
-            results.write(out, results.rebase(records, root, out.parent))
-            results.write_meta(out, meta)
+            recorder.write(_worker_path(out), getattr(runner, "tf_version", None))
     if report and not hasattr(config, "workerinput"):
-        from harness.output import results
-        from harness.output.report import render
-        files = sorted(Path(report).glob("results*.jsonl"))
-        merged, problems = results.read(files)
-        if merged and not problems:
-            config.stash[_REPORT] = render(merged, Path(report), meta=results.read_meta(files))
+        from harness.output.recorder import render_folder
+        index = render_folder(Path(report))
+        if index is not None:
+            config.stash[_REPORT] = index
 
 
 def pytest_terminal_summary(terminalreporter, config):

@@ -86,7 +86,8 @@ def test_values_that_change_between_workers_are_uninitialised(monkeypatch):
                           [[[-0.4052914]], [[0.0 if not check else 1e-13]]]], np.float32)
         return Outcome("value", outputs={"output": wrong})
     monkeypatch.setattr(session, "tf_outcome", fake)
-    verdict, _, tf = session.run(case, "eager/onednn")
+    result = session.run(case, "eager/onednn")
+    verdict, tf = result.verdict, result.tf
     assert calls == [False, True] and tf.nondeterministic is True
     assert verdict.status == "xfail" and verdict.observed == {"nondeterministic": True, "at": [[0, 1, 0, 0], [1, 1, 0, 0]]}
     assert runner.same_bits(Outcome("value", outputs={"o": np.array([np.nan])}), Outcome("value", outputs={"o": np.array([np.nan])}))
@@ -101,9 +102,10 @@ def test_uninitialised_memory_is_told_with_real_tensorflow():
     (case,), _ = load(["cases/found/conv2d/value-eager-onednn-function-onednn-valid-stride-gt-1.yaml"])
     session = runner.Session()
     try:
-        verdict, _, tf = session.run(case, "eager/onednn")
+        result = session.run(case, "eager/onednn")
     finally:
         session.close()
+    verdict, tf = result.verdict, result.tf
     if verdict.status == "pass":
         pytest.skip("this CPU's oneDNN kernel writes every cell (the bug needs AVX-512's brgconv)")
     assert verdict.status == "xfail" and tf.nondeterministic is True

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from harness.output import results
-from harness.model import Outcome
+from harness.model import Outcome, Result
 from harness.output.report import page_name, render
 from harness.output.tensorstore import LIMIT, SIDE, SLICES, TensorStore, layout, load, npz_bytes
 
@@ -51,7 +51,7 @@ def reference_results(paths, folder: Path, targets=("eager/onednn", "eager/eigen
             verdict = judge(case, target, ref, scale, tf, tf_version)
             verdict.snippet = snippet(case, target, tensors)
             files = store.put(case, target, tensors, ref, tf, verdict.tolerances)
-            records.append(results.record(case, target, verdict, ref, tf, tf_version, files))
+            records.append(results.record(Result(case, target, verdict, ref, tf), tf_version, files))
     path = folder / name
     results.write(path, records)
     results.write_meta(path, results.run_meta(list(targets), tf_version))

@@ -8,7 +8,7 @@ import pytest
 
 from harness import sweep
 from harness.cases.loader import load
-from harness.model import ALL_TARGETS, Outcome, Verdict
+from harness.model import ALL_TARGETS, Outcome, Result, Verdict
 from harness.sweep.shrink import Knob, candidates, rank, shrink
 
 
@@ -154,7 +154,7 @@ def test_the_shrink_oracle_asks_each_experiment_once():
             Session.calls += 1
             err = Outcome("error", error_type="ValueError", error_message="Negative dimension size")
             ref = Outcome("value", outputs={"output": np.zeros((1, 0, 1))})
-            return [(c, t, Verdict("fail", "unexpected-error"), ref, err) for c in cases for t in targets]
+            return [Result(c, t, Verdict("fail", "unexpected-error"), ref, err) for c in cases for t in targets]
     s = sweep.Sweep("conv1d", session=Session(), targets=["function/eigen"])
     dev = sweep.Deviation("unexpected-error", "ValueError: Negative dimension size", "value", ("function/eigen",))
     still = s.oracle(dev, {"tf": 10}, start=None)
@@ -189,7 +189,7 @@ def test_gist_drops_what_varies():
 
 def _result(status, kind=None, tf=None, ref=None):
     ref = ref or Outcome("value", outputs={"output": np.zeros((1, 0, 1, 1))})
-    return Verdict(status, kind), ref, tf or Outcome("value", outputs={"output": np.zeros((1, 1, 1, 1))})
+    return Result(None, "", Verdict(status, kind), ref, tf or Outcome("value", outputs={"output": np.zeros((1, 1, 1, 1))}))
 
 
 def test_deviations_group_targets_that_fail_alike():
@@ -287,15 +287,15 @@ def test_repro_file_loads_with_its_known_entries(tmp_path):
     cfg = {k.name: k.values[0] for k in sweep.SPACES["conv2d"]} | {"kh": 2}
     case = sweep.to_case("conv2d", cfg, "x")
     ref = Outcome("value", outputs={"output": np.zeros((1, 0, 1, 1))})
-    shape = (Verdict("fail", "shape", "output: TensorFlow's shape [1, 1, 1, 1] != reference [1, 0, 1, 1]",
-                     observed={"shape": [1, 1, 1, 1]}),
-             ref, Outcome("value", outputs={"output": np.zeros((1, 1, 1, 1))}))
-    error = (Verdict("fail", "unexpected-error",
-                     observed={"error": "ValueError", "match": "Negative dimension size caused by subtracting 2 from 1"}),
-             ref, Outcome("error", error_type="ValueError", error_message="Negative dimension size caused by "
-                          "subtracting 2 from 1 for '{{node Conv2D}}'"))
-    outcomes = {"eager/onednn": shape, "eager/eigen": (Verdict("pass"), ref, ref),
-                **{t: error for t in ALL_TARGETS[2:]}}
+    shape = Result(case, "eager/onednn", Verdict(
+        "fail", "shape", "output: TensorFlow's shape [1, 1, 1, 1] != reference [1, 0, 1, 1]",
+        observed={"shape": [1, 1, 1, 1]}), ref, Outcome("value", outputs={"output": np.zeros((1, 1, 1, 1))}))
+    error = Verdict("fail", "unexpected-error",
+                    observed={"error": "ValueError", "match": "Negative dimension size caused by subtracting 2 from 1"})
+    raised = Outcome("error", error_type="ValueError", error_message="Negative dimension size caused by "
+                     "subtracting 2 from 1 for '{{node Conv2D}}'")
+    outcomes = {"eager/onednn": shape, "eager/eigen": Result(case, "eager/eigen", Verdict("pass"), ref, ref),
+                **{t: Result(case, t, error, ref, raised) for t in ALL_TARGETS[2:]}}
     devs = sweep.deviations(case, outcomes)
     found = sweep.Found("conv2d", devs[0], sweep.features("conv2d", cfg, ref), cfg, "conv2d-s0-00001", 3,
                         others=devs, outcomes=outcomes)
@@ -358,7 +358,7 @@ def test_sweep_command_end_to_end(tmp_path, capsys):
     assert "only supports NHWC" in case.known[0].signature["match"]
     session = Session(timeout=20)
     try:
-        assert [r[2].status for r in session.run_all(cases, ["eager/eigen"])] == ["xfail"]
+        assert [r.status for r in session.run_all(cases, ["eager/eigen"])] == ["xfail"]
     finally:
         session.close()
     records = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]

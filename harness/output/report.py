@@ -40,15 +40,6 @@ def page_name(case_id: str) -> str:
     return "cases/" + hashlib.sha256(case_id.encode()).hexdigest()[:16] + ".html"
 
 
-def clear_results(folder: Path) -> None:
-    """Remove what an earlier run wrote into a report folder: results files, their sidecars and
-    tensors (the HTML is replaced when the report is rendered)."""
-    folder = Path(folder)
-    for pattern in ("results*.jsonl", "results*.meta.json", f"{tensorstore.FOLDER}/*.npz"):
-        for path in folder.glob(pattern):
-            path.unlink(missing_ok=True)
-
-
 def merge(records: list[dict]) -> list[dict]:
     merged = {}
     for rec in records:
@@ -190,22 +181,11 @@ def _add_tf(fig: dict, rec: dict, t: np.ndarray, r, tol, name: str) -> None:
 
 
 # -- a case page --------------------------------------------------------------------------------------
-def _expected(case: dict, target: str):
-    """The case's expectation for one target (expect may be keyed by target patterns)."""
-    from harness.model import is_target_pattern, target_matches
-    expect = case.get("expect")
-    if not isinstance(expect, dict) or not expect:
-        return None
-    if all(not is_target_pattern(k) for k in expect):
-        return expect
-    return next((v for k, v in expect.items() if is_target_pattern(k) and target_matches(k, target)), None)
-
-
 def case_context(recs: list[dict], base: Path, cache: dict | None = None) -> dict:
     case = recs[0]
     expect_rows = []        # one cell per run of targets with the same expectation
     for r in recs:
-        e = _expected(case, r["target"])
+        e = r.get("expected")        # resolved for its target when the result was recorded
         if expect_rows and expect_rows[-1]["expect"] == e:
             expect_rows[-1]["span"] += 1
         else:

@@ -10,7 +10,8 @@ import math
 import os
 from pathlib import Path
 
-from harness.model import Case, Outcome, Verdict
+from harness.model import REFERENCE, Outcome, Result
+from harness.verdict.judge import resolve_expect
 
 
 def _clean(value):
@@ -33,12 +34,15 @@ def _outcome(outcome: Outcome) -> dict:
     return out
 
 
-def record(case: Case, target: str, verdict: Verdict, ref: Outcome, tf: Outcome | None,
-           tf_version: str | None, tensor_files: dict | None = None) -> dict:
-    """tensor_files: what harness.output.tensorstore wrote for this record, relative to the results file."""
+def record(result: Result, tf_version: str | None, tensor_files: dict | None = None) -> dict:
+    """A result as results.jsonl holds it. `expected` is the case's expectation for this target
+    (resolved once, here, for every reader); tensor_files what harness.output.tensorstore wrote
+    for it, relative to the results file."""
+    case, verdict, ref, tf = result.case, result.verdict, result.reference, result.tf
+    expected = case.expect if result.target == REFERENCE else resolve_expect(case, result.target)[0]
     return _clean({
         "id": case.id, "name": case.name, "path": case.path, "line": case.line, "op": case.op,
-        "target": target, "status": verdict.status, "kind": verdict.kind,
+        "target": result.target, "status": verdict.status, "kind": verdict.kind,
         "message": verdict.message, "max_abs_err": verdict.max_abs_err,
         "max_rel_err": verdict.max_rel_err,
         "reference": _outcome(ref), "tf": _outcome(tf) if tf else None,
@@ -46,7 +50,7 @@ def record(case: Case, target: str, verdict: Verdict, ref: Outcome, tf: Outcome 
         "dtype": case.dtype, "args": case.args, "matrix": case.matrix,
         "tensors": {n: {"shape": list(t.shape), "dtype": t.dtype, "kind": t.kind}
                     for n, t in case.tensors.items()},
-        "expect": case.expect, "note": case.note, "text": case.text,
+        "expect": case.expect, "expected": expected, "note": case.note, "text": case.text,
         "snippet": verdict.snippet, "observed": verdict.observed,
         "known": [{"targets": list(k.targets), "tf": k.tf, "kind": k.kind, "reason": k.reason,
                    "link": k.link, **k.signature} | ({"when": k.when} if k.when else {})

@@ -241,13 +241,13 @@ class TensorStore:
         return files
 
 
-def store_result(store: TensorStore | None, session, case, target: str, verdict, ref, tf) -> dict:
-    """tensor_files for one (case, target) result of a runner.Session; {} when there is nothing to
+def store_result(store: TensorStore | None, result) -> dict:
+    """tensor_files for one harness.model.Result (with its inputs); {} when there is nothing to
     draw. Pictures never cost a result: any failure here only leaves the page without grids."""
+    case, verdict = result.case, result.verdict
     if store is None or case.skip or verdict.kind == "harness-error":
         return {}
     try:
-        tensors = session.reference(case)[0]
-        return store.put(case, target, tensors, ref, tf, verdict.tolerances)
+        return store.put(case, result.target, result.inputs, result.reference, result.tf, verdict.tolerances)
     except Exception:
         return {}

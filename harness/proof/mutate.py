@@ -58,9 +58,9 @@ def mutated_reference(mutation: Mutation):
 def baseline(cases, target: str, session):
     """(case, tensors, tf outcome, verdict status) for every case that applies to the target."""
     rows = []
-    for case, _, verdict, _, tf in session.run_all(cases, [target]):
-        if tf is not None:
-            rows.append((case, tensors_of(case), tf, verdict.status))
+    for result in session.run_all(cases, [target]):
+        if result.tf is not None:
+            rows.append((result.case, tensors_of(result.case), result.tf, result.status))
     return rows
 
 

@@ -12,7 +12,7 @@ from importlib import metadata
 
 from harness.run.execute import reference_outcome, tensors_of, tf_request
 from harness.verdict.judge import judge
-from harness.model import REFERENCE, Case, Outcome, Verdict
+from harness.model import REFERENCE, Case, Outcome, Result, Verdict
 from harness.run.pool import CHECK_PERTURB, Worker
 from harness.run.snippet import snippet
 
@@ -101,16 +101,16 @@ class Session:
         finally:
             q.put(worker)
 
-    def run(self, case: Case, target: str, repeat: int = 2) -> tuple[Verdict, Outcome, Outcome | None]:
+    def run(self, case: Case, target: str, repeat: int = 2) -> Result:
         """One case on one target (or its `expect` on the reference). A result with wrong values
-        is asked for again (`repeat` - 1 times) of a worker whose memory is poisoned another way:
+        is asked again (`repeat` - 1 times) of a worker whose memory is poisoned another way:
         values that change are uninitialised memory, which no signature of values can pin."""
         if case.skip:
-            return Verdict("skip", message=str(case.skip)), Outcome("skipped"), None
+            return Result(case, target, Verdict("skip", message=str(case.skip)), Outcome("skipped"))
         try:
             tensors, ref, scale, upstream = self.reference(case)
             if target == REFERENCE:
-                return judge(case, target, ref, scale, None, None), ref, None
+                return Result(case, target, judge(case, target, ref, scale, None, None), ref, None, tensors)
             tf = self.tf_outcome(case, target, tensors, ref, upstream)
             verdict = judge(case, target, ref, scale, tf, self.tf_version)
             if wrong_values(verdict) and repeat > 1:
@@ -119,17 +119,18 @@ class Session:
                     for _ in range(repeat - 1))
                 verdict = judge(case, target, ref, scale, tf, self.tf_version)
             verdict.snippet = snippet(case, target, tensors, upstream)
-            return verdict, ref, tf
+            return Result(case, target, verdict, ref, tf, tensors)
         except Exception as exc:    # a bug of the harness or the reference: report, go on
             detail = "".join(traceback.format_exception(exc)[-3:])
-            return (Verdict("fail", "harness-error", f"{type(exc).__name__}: {exc}",
-                            details={"traceback": detail}), Outcome("error", error_type=type(exc).__name__,
-                                                                    error_message=str(exc)), None)
+            return Result(case, target, Verdict("fail", "harness-error", f"{type(exc).__name__}: {exc}",
+                                                details={"traceback": detail}),
+                          Outcome("error", error_type=type(exc).__name__, error_message=str(exc)))
 
-    def run_all(self, cases: list[Case], targets: list[str], on_result=None) -> list[tuple]:
+    def run_all(self, cases: list[Case], targets: list[str], on_result=None) -> list[Result]:
         """Every applicable (case, target), all targets' workers busy at once, and each case's own
         `expect` checked on the reference once; results in case order then target order,
-        whatever order they finished in."""
+        whatever order they finished in. `on_result(result)` sees each as it comes, with its
+        inputs; the list returned holds none (memory holds one case's tensors at a time)."""
         targets = [REFERENCE] + [t for t in targets if t != REFERENCE]
         pairs = [(c, t) for c in cases for t in targets if c.applies_to(t)]
         remaining = {}
@@ -144,9 +145,10 @@ class Session:
                 except queue.Empty:
                     return
                 result = self.run(case, target)
+                if on_result:
+                    on_result(result)
+                result.inputs = None
                 results[index] = result
-                if on_result:       # before forget: the callback may read self.reference(case)
-                    on_result(case, target, result)
                 with done_lock:
                     remaining[case.id] -= 1
                     if remaining[case.id] == 0:
@@ -163,7 +165,7 @@ class Session:
             thread.start()
         for thread in threads:
             thread.join()
-        return [(case, target, *result) for (case, target), result in zip(pairs, results)]
+        return results
 
     def close(self) -> None:
         for worker in self._all:

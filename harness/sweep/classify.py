@@ -87,10 +87,11 @@ class Deviation:
 
 
 def deviations(case: Case, results: dict[str, tuple]) -> list[Deviation]:
-    """results: target -> (verdict, ref, tf). Failing targets grouped by (kind, behaviour)."""
+    """results: target -> Result. Failing targets grouped by (kind, behaviour)."""
     groups: dict[tuple, list[str]] = {}
     ref_text = "value"
-    for target, (verdict, ref, tf) in results.items():
+    for target, result in results.items():
+        verdict, ref, tf = result.verdict, result.reference, result.tf
         if verdict.status not in ("fail", "xpass"):
             continue
         ref_text = ref_gist(ref) if tf is not None else "harness"
@@ -171,7 +172,7 @@ class Found:
     path: Path | None = None
     status: str = ""                 # new | exists | unstable | not-reproduced | reference
     others: list = field(default_factory=list)    # every deviation of the minimal configuration
-    outcomes: dict = field(default_factory=dict)  # target -> (verdict, ref, tf) of the minimal run
+    outcomes: dict = field(default_factory=dict)  # target -> Result of the minimal run
     twin: Found | None = None      # the class whose repro file (the same configuration) pins this one
     example_config: dict = field(default_factory=dict)
     seconds: float = 0.0             # spent shrinking it

@@ -111,8 +111,8 @@ def sweep_op(args, op: str, session, out: Path) -> int:
     with open(out / "results.jsonl", "w", encoding="utf-8") as stream:
         def record(case, cfg, outcomes):
             case = replace(case, text="\n".join(line[4:] for line in case_body(case)))
-            for target, (verdict, ref, tf) in outcomes.items():
-                rec = results.record(case, target, verdict, ref, tf, sweep.session.tf_version)
+            for result in outcomes.values():
+                rec = results.record(replace(result, case=case), sweep.session.tf_version)
                 stream.write(json.dumps(rec, sort_keys=True, ensure_ascii=False) + "\n")
         sweep.sweep(indices, record)
         if not args.no_shrink:

@@ -7,7 +7,7 @@ import time
 import zlib
 from dataclasses import replace
 
-from harness.model import ALL_TARGETS, Case
+from harness.model import ALL_TARGETS, Case, Result
 from harness.sweep.shrink import Knob, shrink
 from harness.sweep.build import case_key, features, size, to_case
 from harness.sweep.classify import (
@@ -65,13 +65,14 @@ class Sweep:
         return replace(case, targets=tuple(t for t in self.targets if t not in skip))
 
     # -- one batch of cases on every target ------------------------------------------------
-    def run_cases(self, cases: list[Case], targets=None) -> dict[str, dict[str, tuple]]:
+    def run_cases(self, cases: list[Case], targets=None) -> dict[str, dict[str, Result]]:
+        """{case id: {target: Result}}."""
         targets = list(targets or self.targets)
         ran = self.session.run_all(cases, targets)
         self.tf_calls += len(ran)
-        out: dict[str, dict[str, tuple]] = {c.id: {} for c in cases}
-        for case, target, verdict, ref, tf in ran:
-            out[case.id][target] = (verdict, ref, tf)
+        out: dict[str, dict[str, Result]] = {c.id: {} for c in cases}
+        for result in ran:
+            out[result.case.id][result.target] = result
         return out
 
     def sweep(self, indices, records=None) -> None:
@@ -87,15 +88,15 @@ class Sweep:
                 results = self.run_cases(cases)
                 for case in cases:
                     cid = case.name
-                    for target, (_, _, tf) in results[case.id].items():
+                    for target, result in results[case.id].items():
                         seen = self.crashes.setdefault((target, sigs[cid]), [0, 0])
-                        seen[0] += tf is not None and tf.kind == "crash"
+                        seen[0] += result.tf is not None and result.tf.kind == "crash"
                         seen[1] += 1
                     devs = deviations(case, results[case.id])
                     if not devs:
                         continue
                     self.deviating += 1
-                    ref = next(iter(results[case.id].values()))[1]
+                    ref = next(iter(results[case.id].values())).reference
                     feats = features(self.op, configs[cid], ref)
                     how_big = size(self.op, configs[cid])
                     for dev in devs:
@@ -169,7 +170,7 @@ class Sweep:
                 outcomes = self.run_cases([case])[case.id]
                 others = [d for d in deviations(case, outcomes) if d.kind != "harness-error"]
                 mine = next((d for d in others if same_deviation(d, dev) and set(dev.targets) <= set(d.targets)), None)
-                ref = next(iter(outcomes.values()))[1]
+                ref = next(iter(outcomes.values())).reference
                 item = Found(self.op, mine or dev, features(self.op, small, ref), small, cid, group.count,
                              result.checks, max_tf - budget["tf"], others=others, outcomes=outcomes,
                              example_config=cfg, seconds=time.perf_counter() - started)
@@ -208,10 +209,10 @@ def verify(sweep: Sweep, found: list[Found], rounds: int = 2) -> None:
         bad = list(problems) if problems or len(cases) != 1 else []
         for _ in range(rounds if not bad else 0):
             pinned = {t for d in f.others for t in d.targets}
-            for target, (verdict, _, _) in sweep.run_cases(cases)[cases[0].id].items():
+            for target, result in sweep.run_cases(cases)[cases[0].id].items():
                 want = "xfail" if target in pinned else "pass"
-                if verdict.status != want:
-                    bad.append(f"{target}: {verdict.status} ({verdict.kind}), expected {want}")
+                if result.status != want:
+                    bad.append(f"{target}: {result.status} ({result.verdict.kind}), expected {want}")
         if bad:
             f.status = "not-reproduced"
             f.path.unlink()

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from harness.verdict.judge import first_output
-from harness.model import ALL_TARGETS, Case, Outcome, TensorSpec
+from harness.model import ALL_TARGETS, Case, Outcome, Result, TensorSpec
 from harness.verdict.signature import pinned
 from harness.cases.yamlout import flow, known_entry
 from harness.sweep.build import to_case
@@ -83,9 +83,9 @@ def case_body(case: Case, indent: str = "    ") -> list[str]:
     return [indent + line for line in lines]
 
 
-def _did(kind: str, case: Case, outcome: tuple, timeout: float) -> str:
+def _did(kind: str, case: Case, outcome: Result, timeout: float) -> str:
     """What TensorFlow did, in words, with this configuration's numbers."""
-    verdict, ref, tf = outcome
+    verdict, ref, tf = outcome.verdict, outcome.reference, outcome.tf
     if kind == "crash":
         line = crash_line(tf.log)
         return f"kills the TensorFlow process ({tf.signal}{': ' + line if line else ''})"
@@ -114,16 +114,16 @@ def _says(kind: str, ref: Outcome) -> str:
     return f"the reference gives shape {shape}" + (" and other values" if kind == "value" else "")
 
 
-def reason_for(case: Case, kind: str, patterns: list[str], outcome: tuple, timeout: float) -> str:
+def reason_for(case: Case, kind: str, patterns: list[str], outcome: Result, timeout: float) -> str:
     """What TensorFlow did on these targets and what the reference says, in words."""
-    return f"tf.nn.{case.op} on {', '.join(patterns)} {_did(kind, case, outcome, timeout)}; {_says(kind, outcome[1])}."
+    return f"tf.nn.{case.op} on {', '.join(patterns)} {_did(kind, case, outcome, timeout)}; {_says(kind, outcome.reference)}."
 
 
-def _reason(dev: Deviation, case: Case, outcome: tuple, feats: tuple, timeout: float) -> str:
+def _reason(dev: Deviation, case: Case, outcome: Result, feats: tuple, timeout: float) -> str:
     who = ", ".join(target_patterns(dev.targets))
     what = ", ".join(phrase(f) for f in feats)
     return (f"tf.nn.{case.op} on {who} {_did(dev.kind, case, outcome, timeout)}; "
-            f"{_says(dev.kind, outcome[1])}" + (f" ({what})." if what else "."))
+            f"{_says(dev.kind, outcome.reference)}" + (f" ({what})." if what else "."))
 
 
 def repro_text(found: Found, source: str, tf_version: str | None, timeout: float) -> str:
@@ -141,10 +141,10 @@ def repro_text(found: Found, source: str, tf_version: str | None, timeout: float
         f"# TensorFlow {tf_version}, what each failing target did:",
     ]
     for target, outcome in found.outcomes.items():
-        if outcome[0].status in ("fail", "xpass"):
-            lines.append(f"#   {target}: {outcome[0].kind}: {_did(outcome[0].kind, case, outcome, timeout)}")
-    ref = next(iter(found.outcomes.values()))[1]
-    agree = [t for t, o in found.outcomes.items() if o[0].status == "pass"]
+        if outcome.status in ("fail", "xpass"):
+            lines.append(f"#   {target}: {outcome.verdict.kind}: {_did(outcome.verdict.kind, case, outcome, timeout)}")
+    ref = next(iter(found.outcomes.values())).reference
+    agree = [t for t, o in found.outcomes.items() if o.status == "pass"]
     lines.append(f"#   {_says(d.kind, ref)}" + (f"; so do {', '.join(agree)}." if agree else "."))
     lines += [f"source: {json.dumps(source)}", "cases:", f"  - id: {found.slug}"]
     lines += case_body(case)

@@ -266,12 +266,13 @@ def failure_kind(verdict: Verdict) -> str | None:
 
 
 def pinned(results: dict, first: str) -> dict:
-    """{key: (kind, signature)} for failing results {key: (verdict, ref, tf)} of one deviation
+    """{key: (kind, signature)} for failing Results {key: result} of one deviation
     (several targets, matrix entries): each as observed, except that wrong values on one key at
     the very cells whose values changed between calls on another are that same uninitialised
     memory (which is often zeros several times running), so nondeterministic too."""
     out, cells = {}, {}
-    for key, (verdict, ref, tf) in results.items():
+    for key, result in results.items():
+        verdict, ref, tf = result.verdict, result.reference, result.tf
         kind = failure_kind(verdict)
         out[key] = (kind, dict(verdict.observed))
         if kind == "value" and tf is not None and tf.kind == "value":

@@ -1,0 +1,58 @@
+"""The one output path of a run, for `tfconform run` and the pytest plugin alike: each result's
+tensors and record as it comes, then results.jsonl with its run description, then the report,
+rendered from the results files as `tfconform report` would."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from harness.model import ALL_TARGETS, REFERENCE, Result
+from harness.output import results
+from harness.output.tensorstore import TensorStore, store_result
+
+
+class Recorder:
+    """Records results into a folder: tensors under `folder/tensors`, records in memory until
+    `write`. Safe to call from several threads."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = Path(folder) if folder is not None else None
+        self.store = TensorStore(self.folder) if self.folder is not None else None
+        self.records: list[dict] = []
+        self._lock = threading.Lock()
+
+    def add(self, result: Result, tf_version: str | None) -> dict:
+        rec = results.record(result, tf_version, store_result(self.store, result))
+        with self._lock:
+            self.records.append(rec)
+        return rec
+
+    def write(self, path: Path, tf_version: str | None) -> dict:
+        """results.jsonl at `path` (tensor paths made relative to it) and its run description."""
+        order = {t: i for i, t in enumerate((REFERENCE, *ALL_TARGETS))}
+        records = sorted(self.records, key=lambda r: (r["id"], order.get(r["target"], len(order)), r["target"]))
+        results.write(path, results.rebase(records, self.folder, Path(path).parent))
+        meta = results.run_meta(sorted({r["target"] for r in records} - {REFERENCE}), tf_version)
+        results.write_meta(path, meta)
+        return meta
+
+
+def clear(folder: Path) -> None:
+    """Remove what an earlier run wrote into a report folder: results files, their sidecars and
+    tensors (the HTML is replaced when the report is rendered)."""
+    folder = Path(folder)
+    for pattern in ("results*.jsonl", "results*.meta.json"):
+        for path in folder.glob(pattern):
+            path.unlink(missing_ok=True)
+    TensorStore(folder).clear()
+
+
+def render_folder(folder: Path, files: list[Path] | None = None) -> Path | None:
+    """The report of the results files in `folder` (all of them by default, merging shards and
+    xdist workers); None when they hold no result or a problem."""
+    from harness.output.report import render
+    files = files or sorted(Path(folder).glob("results*.jsonl"))
+    merged, problems = results.read(files)
+    if not merged or problems:
+        return None
+    return render(merged, Path(folder), meta=results.read_meta(files))
