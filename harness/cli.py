@@ -84,7 +84,7 @@ def _load(paths, budget):
 
 
 def cmd_check(args) -> int:
-    from harness.cases.loader import unsigned
+    from harness.cases.entries import unsigned
     cases, problems = _load(args.paths, args.memory_budget)
     if problems:
         print(f"{len(problems)} problem(s) in case files", file=sys.stderr)

@@ -59,6 +59,8 @@ def _separable_terms(shapes: dict, args: dict) -> int:
     return prod(dw[:2]) + pw[2] if dw and pw else 1
 
 
+CHAIN = OpSpec("chain", (), (), ())     # `op: chain`: its arguments live in its layers
+
 _CONV = ("strides", "padding", "data_format", "dilations")
 _CONV1D = ("stride", "padding", "data_format", "dilations")
 _TRANSPOSE = ("output_shape",) + _CONV

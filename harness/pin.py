@@ -23,7 +23,8 @@ import yaml
 from harness.verdict import signature
 from harness.cases import yamlines
 from harness.verdict.judge import applies, first_output
-from harness.cases.loader import applies_to_entry, load
+from harness.cases.entries import applies_to_entry
+from harness.cases.loader import load
 from harness.model import ALL_TARGETS, Case, Known, target_matches
 from harness.sweep.classify import target_patterns
 from harness.cases.yamlout import known_entry

@@ -7,7 +7,8 @@ import numpy as np
 import yaml
 from loader_helpers import write
 
-from harness.cases.loader import load, unsigned
+from harness.cases.entries import unsigned
+from harness.cases.loader import load
 from harness.cases.tensors import make_tensor
 from harness.cases.yamlout import flow, known_entry, number
 

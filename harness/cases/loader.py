@@ -8,31 +8,25 @@ memory budget is checked from shapes alone); harness.cases.tensors.make_tensor m
 from __future__ import annotations
 
 import json
-import re
-import zlib
 from functools import lru_cache
 from itertools import product
 from math import prod
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
-import numpy as np
 import yaml
 from jsonschema import Draft202012Validator
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from harness.verdict import signature
 from harness.cases import yamlines
-from harness.model import Case, Known, Layer, TensorSpec, is_target_pattern
-from harness.ops import OPS, OpSpec
-from harness.cases.problems import (case_label, check_pattern, desc, describe, did_you_mean, dotted_path,
-                       entry_text, human_size, literal_shape, render, scalar_problem,
-                       split_file_path, yaml_problem)
-from harness.cases.tensors import DTYPES, NON_FINITE, RANDOM_PARAMS, is_integer, itemsize
+from harness.cases.entries import applies_to_entry, check_expect, known_entry
+from harness.cases.problems import (case_label, check_pattern, desc, describe, did_you_mean,
+                                    entry_text, human_size, render, split_file_path, yaml_problem)
+from harness.cases.tensors import DTYPES, itemsize
+from harness.cases.tensorspecs import tensor_spec
+from harness.model import Case, Layer
+from harness.ops import CHAIN, OPS
 
 RESERVED = ("id", "op", "dtype", "expect", "tolerance", "targets", "known", "matrix", "grad",
             "note", "skip", "layers")
-SOURCES = ("values", "fill", "range", "random", "npy")
-CHAIN = OpSpec("chain", (), (), ())     # `op: chain`: its arguments live in its layers
 SCHEMA = Path(__file__).with_name("case.schema.json")
 MAX_MATRIX = 10_000      # entries one case may expand to
 MAX_PROBLEMS = 100       # per file: a generated file gone wrong must not flood the terminal
@@ -48,24 +42,6 @@ def load(paths: list[str], memory_budget: int = 1 << 30) -> tuple[list[Case], li
         cases += file.load()
         problems += file.formatted()
     return cases, problems
-
-
-def applies_to_entry(when: dict | None, matrix: dict) -> bool:
-    """A known entry's `when`: each named matrix key has that value (or one of a list)."""
-    return all(matrix.get(k) == v or isinstance(v, list) and matrix.get(k) in v
-               for k, v in (when or {}).items())
-
-
-def unsigned(cases: list[Case]) -> list[str]:
-    """`path:line: ...` for every known entry that names no signature (once per entry)."""
-    seen = {}
-    for case in cases:
-        for k in case.known:
-            if not signature.signed(k):
-                seen.setdefault((case.path, k.line), f"{case.path}:{k.line}: warning: the known entry "
-                                f"of {case.name.split('[')[0]!r} has no signature (kind: {k.kind}); "
-                                f"`tfconform pin` records what TensorFlow does")
-    return [seen[k] for k in sorted(seen)]
 
 
 def case_files(paths: list[str], problems: list[str]) -> list[str]:
@@ -91,10 +67,8 @@ def case_files(paths: list[str], problems: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=None)
-def _validators() -> tuple[Draft202012Validator, Draft202012Validator]:
-    schema = json.loads(SCHEMA.read_text())
-    tensor = {"$defs": schema["$defs"], "$ref": "#/$defs/tensor"}
-    return Draft202012Validator(schema), Draft202012Validator(tensor)
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(SCHEMA.read_text()))
 
 
 class _File:
@@ -106,8 +80,8 @@ class _File:
         # Counts repeats too: a matrix entry repeating a problem already reported is still bad.
         self.reported = 0
         here = Path(path).resolve().parent
-        self.dir = here
-        self.root = next((d for d in (here, *here.parents) if d.name == "cases"), here)
+        # npy files must stay inside the cases/ folder the file is in
+        self.place = (here, next((d for d in (here, *here.parents) if d.name == "cases"), here))
 
     def report(self, line: int, what: str) -> None:
         self.reported += 1
@@ -153,7 +127,7 @@ class _File:
             return []
         for line, what in duplicates:
             self.report(line, what)
-        for error in _validators()[0].iter_errors(data):
+        for error in _validator().iter_errors(data):
             for path, what in describe(error, split_file_path(data)):
                 self.report(yamlines.line_of(data, path, data.line), what)
 
@@ -259,17 +233,17 @@ class _File:
             for key in spec.tensors:
                 if key in entry:
                     container, index, _ = where[key]
-                    tensors[key] = self._tensor(key, entry[key], dtype, seed_id,
-                                                container.lines[index], bad)
+                    tensors[key] = tensor_spec(key, entry[key], dtype, seed_id,
+                                                container.lines[index], bad, self.place)
             args = {k: yamlines.plain(entry[k]) for k in spec.args if k in entry}
 
         targets = entry.get("targets")
         for j, pattern in enumerate(targets if isinstance(targets, list) else []):
             check_pattern(pattern, ("targets", j), bad)
-        known = [self._known(j, k, bad, values)
+        known = [known_entry(j, k, bad, values)
                  for j, k in enumerate(entry.get("known") if isinstance(entry.get("known"), list)
                                        else [])]
-        self._expect(entry.get("expect"), spec, bad)
+        check_expect(entry.get("expect"), spec, bad)
 
         if entry.get("grad") is True and (op == "chain" or spec.selftest):
             bad(("grad",), f"grad: true is not supported for {op}")
@@ -331,228 +305,11 @@ class _File:
                 lbad((feed,), f"{feed} is the previous layer's output; do not give it")
             self._arguments(op, layer, ("op",), (feed,), lbad,
                             lambda what, i=i: bad(("layers", i), f"layers[{i}]: {what}"))
-            tensors = {k: self._tensor(k, layer[k], dtype, f"{seed_id}/layer{i}", layer.lines[k],
-                                       lbad)
+            tensors = {k: tensor_spec(k, layer[k], dtype, f"{seed_id}/layer{i}", layer.lines[k],
+                                       lbad, self.place)
                        for k in OPS[op].tensors if k in layer and k != feed}
             if None in tensors.values():
                 return None
             out.append(Layer(op, {k: yamlines.plain(layer[k]) for k in OPS[op].args if k in layer},
                              tensors, feed))
         return tuple(out)
-
-    def _tensor(self, name, value, dtype, seed_id, line, bad) -> TensorSpec | None:
-        """A tensor argument: a nested list, or a mapping with shape and one source of values."""
-        if isinstance(value, list):
-            shape = literal_shape(value, dtype, (name,), bad)
-            return None if shape is None else TensorSpec(shape, "values", yamlines.plain(value),
-                                                         dtype, line)
-        if not isinstance(value, dict):
-            bad((name,), f"{name} must be a nested list of numbers or a mapping with shape and "
-                         f"one of {', '.join(SOURCES)}; got {desc(value)}")
-            return None
-        errors = [p for e in _validators()[1].iter_errors(value)
-                  for p in describe(e, lambda path: (None, [name, *path]))]
-        for path, what in errors:
-            bad((name, *path), what)
-        if errors:
-            return None
-        dtype = value.get("dtype", dtype)
-        given = [k for k in SOURCES if k in value]
-        if len(given) != 1:
-            bad((name,), f"{name} needs exactly one of {', '.join(SOURCES)}"
-                         + (f" (got {', '.join(given)})" if given else ""))
-            return None
-        kind, data = given[0], value[given[0]]
-        shape = tuple(int(d) for d in value["shape"]) if "shape" in value else None
-
-        def check(x, *path):   # one scalar that must be representable in dtype
-            problem = scalar_problem(x, dtype)
-            if problem:
-                bad((name, *path), f"{name}.{'.'.join(path)} {problem}")
-            return problem is None
-
-        if kind == "values":
-            inferred = literal_shape(data, dtype, (name, "values"), bad)
-            if inferred is None:
-                return None
-            if shape is not None and prod(inferred) != prod(shape):
-                bad((name, "values"), f"{name}.values has {prod(inferred)} elements, "
-                                      f"shape {render(shape)} needs {prod(shape)}")
-                return None
-            shape, data = shape if shape is not None else inferred, yamlines.plain(data)
-        elif kind == "fill":
-            if not check(data, "fill"):
-                return None
-        elif kind == "range":
-            data = dict(start=1, step=1) | (dict(data) if isinstance(data, dict) else {"start": data})
-            last = data["start"] + data["step"] * max(prod(shape) - 1, 0)
-            if not (check(data["start"], "range") and check(last, "range")):
-                return None
-        elif kind == "random":
-            data = self._random(name, data, dtype, seed_id, bad)
-        else:
-            data, shape = self._npy(name, data, shape, bad)
-        if data is None:
-            return None
-        return TensorSpec(shape, kind, data, dtype, line)
-
-    def _random(self, name, spec, dtype, seed_id, bad) -> dict | None:
-        """Complete random parameters; without a seed, one derived from case id and argument
-        (crc32: stable across runs, unlike hash())."""
-        dist = spec.get("dist", "integers" if is_integer(dtype) else "normal")
-        params = RANDOM_PARAMS[dist]
-        for key in spec:
-            if key not in params and key not in ("dist", "seed") + NON_FINITE:
-                bad((name, "random", key), f"{name}.random.{key} does not apply to dist {dist} "
-                                           f"(its parameters: {', '.join((*params, *NON_FINITE))})")
-                return None
-        special = {k: spec[k] for k in NON_FINITE if k in spec}
-        if special and DTYPES[dtype].kind not in "fcV":
-            bad((name, "random"), f"{name}.random: {dtype} holds no NaN or infinity")
-            return None
-        if sum(special.values()) > 1:
-            bad((name, "random"), f"{name}.random: the shares nan + inf exceed 1")
-            return None
-        seed = spec.get("seed", zlib.crc32(f"{seed_id}/{name}".encode()))
-        data = {"dist": dist, "seed": int(seed), **params, **{k: spec[k] for k in params if k in spec},
-                **special}
-        if dist != "normal" and not data["low"] < data["high"]:
-            bad((name, "random"), f"{name}.random needs low < high")
-            return None
-        if dist == "integers":
-            for key in ("low", "high"):
-                if isinstance(data[key], float) and not data[key].is_integer():
-                    bad((name, "random", key), f"{name}.random.{key} must be an integer, "
-                                               f"got {data[key]!r}")
-                    return None
-            low, high = data["low"], data["high"] = int(data["low"]), int(data["high"])
-            if is_integer(dtype) and (scalar_problem(low, dtype) or scalar_problem(high - 1, dtype)):
-                info = np.iinfo(DTYPES[dtype])
-                bad((name, "random"), f"{name}.random draws from [{low}, {high}), which does not fit "
-                                      f"{dtype} ({info.min}..{info.max})")
-                return None
-        return data
-
-    def _npy(self, name, rel, shape, bad) -> tuple[str | None, tuple | None]:
-        """Resolve an .npy path inside the cases/ root and read its header (not its data)."""
-        def refuse(what):
-            bad((name, "npy"), f"{name}.npy {what}")
-            return None, None
-
-        if PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).anchor:
-            return refuse(f"must be a path relative to the case file, got {rel!r}")
-        try:
-            full = (self.dir / rel).resolve()   # '..' and symlinks included
-        except (OSError, ValueError) as e:      # e.g. a NUL byte, a symlink loop
-            return refuse(f"{rel!r} is not a usable path ({e})")
-        if not full.is_relative_to(self.root):
-            return refuse(f"{rel!r} resolves outside {self.root.name}/")
-        if not full.is_file():
-            return refuse(f"{rel!r} does not exist")
-        try:
-            with open(full, "rb") as f:
-                version = np.lib.format.read_magic(f)
-                read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                        else np.lib.format.read_array_header_2_0)
-                file_shape, _, file_dtype = read(f)
-        except (OSError, ValueError) as e:
-            return refuse(f"{rel!r} is not a valid .npy file ({e})")
-        if file_dtype.kind not in "biufc":   # object arrays would need pickles
-            return refuse(f"{rel!r} holds {file_dtype} data, not numbers (pickles are refused)")
-        if shape is not None and tuple(shape) != tuple(file_shape):
-            return refuse(f"{rel!r} holds shape {render(list(file_shape))}, "
-                          f"not {render(list(shape))}")
-        return str(full), tuple(file_shape)
-
-    def _known(self, j, known, bad, matrix: dict) -> Known | None:
-        """One `known` entry: where it applies and its signature (harness.verdict.signature)."""
-        if not isinstance(known, dict):
-            return None
-        at = ("known", j)
-        before = self.reported
-        targets = known.get("targets", ["*"])
-        for k, pattern in enumerate(targets if isinstance(targets, list) else []):
-            check_pattern(pattern, at + ("targets", k), bad)
-        tf = known.get("tf")
-        if isinstance(tf, str):
-            try:
-                SpecifierSet(tf)
-            except InvalidSpecifier:
-                bad(at + ("tf",), f"known[{j}].tf {tf!r} is not a version specifier "
-                                  f"(e.g. '<2.22' or '>=2.16,<2.18')")
-        kind = known.get("kind")
-        sig = {k: yamlines.plain(known[k]) for k in signature.ALL_KEYS if k in known}
-        if sig and kind is None:
-            bad(at + (next(iter(sig)),), f"known[{j}]: a signature ({', '.join(sig)}) needs the kind it describes")
-        for key in sig if isinstance(kind, str) and kind in signature.KEYS else ():
-            if key not in signature.KEYS[kind]:
-                fits = ", ".join(signature.KEYS[kind]) or "none"
-                bad(at + (key,), f"known[{j}].{key} does not describe a {kind} failure (its keys: {fits})")
-        if isinstance(sig.get("match"), str):
-            try:
-                re.compile(sig["match"])
-            except re.error as e:
-                bad(at + ("match",), f"known[{j}].match is not a valid regular expression: {e}")
-        if "match" in sig and "error" not in sig:
-            bad(at + ("match",), f"known[{j}].match needs error (the exception class it belongs to)")
-        if "at" in sig and not sig.get("nondeterministic"):
-            bad(at + ("at",), f"known[{j}].at (the cells TF gets wrong) goes with nondeterministic: true")
-        for key in ("values", "at"):
-            for name, value in (sig[key].items() if isinstance(sig.get(key), dict) else [(None, sig.get(key))]):
-                where = at + (key,) + ((name,) if name else ())
-                if key == "values" and value is not None:
-                    literal_shape(value, None, where, bad)
-                elif key == "at" and value is not None and not (
-                        isinstance(value, list) and all(isinstance(i, list) and all(
-                            isinstance(x, int) and x >= 0 for x in i) for i in value)):
-                    bad(where, f"known[{j}].at must list cells as [i, j, ...] index lists")
-        when = known.get("when")
-        for key in when if isinstance(when, dict) else ():
-            if key not in matrix:
-                bad(at + ("when", key), f"known[{j}].when: {key!r} is not a matrix key of this case"
-                    + (f" ({', '.join(matrix)})" if matrix else " (it has no matrix)"))
-        if self.reported > before:
-            return None
-        try:
-            return Known(targets=tuple(targets), reason=known["reason"], tf=tf, kind=kind,
-                         link=known.get("link"), signature=sig, when=yamlines.plain(when),
-                         line=getattr(known, "line", 0))
-        except (KeyError, TypeError):     # already reported by the schema
-            return None
-
-    def _expect(self, expect, spec: OpSpec, bad, path=("expect",), level="top") -> None:
-        """Keys beyond shape/values/error/match: output names of multi-output ops (shape, values)
-        or target patterns (top level only)."""
-        dotted = dotted_path(path)
-        if not isinstance(expect, dict):
-            if level != "top":   # the top level is the schema's
-                bad(path, f"{dotted} must be a mapping, got {desc(expect)}")
-            return
-        allowed = ("shape", "values") if level == "output" else ("shape", "values", "error", "match")
-        if spec is CHAIN and level != "output":
-            allowed = ("shapes", "receptive_field", "error", "match")
-        outputs = spec.outputs if len(spec.outputs) > 1 and level != "output" else ()
-        for key, value in expect.items():
-            if key in allowed:
-                continue
-            if key in outputs:
-                self._expect(value, spec, bad, path + (key,), "output")
-            elif level == "top" and is_target_pattern(key):
-                self._expect(value, spec, bad, path + (key,), "target")
-            else:
-                names = [*allowed, *outputs] + (["a target pattern"] if level == "top" else [])
-                bad(path + (key,), f"{dotted}: unknown key {key!r} (expected {', '.join(names)})"
-                    + did_you_mean(key, allowed + outputs))
-        if "error" in expect and ({"shape", "values", "shapes", "receptive_field"} & expect.keys()):
-            bad(path + ("error",), f"{dotted}: 'error' contradicts 'shape'/'values'")
-        if isinstance(expect.get("match"), str):
-            try:
-                re.compile(expect["match"])
-            except re.error as e:
-                bad(path + ("match",), f"{dotted}.match is not a valid regular expression: {e}")
-        values, shape = expect.get("values"), expect.get("shape")
-        if isinstance(values, (list, int, float)):
-            inferred = literal_shape(values, None, path + ("values",), bad)
-            if inferred is not None and isinstance(shape, list) and prod(inferred) != prod(shape):
-                bad(path + ("values",), f"{dotted}.values has {prod(inferred)} elements, "
-                                        f"{dotted}.shape {render(shape)} needs {prod(shape)}")
