@@ -14,7 +14,9 @@ space, kept a few per reference message; hand-written triggers of every raise si
 rejected cases under cases/), each run on the six targets (eager, tf.function and XLA, oneDNN on and
 off): 26,829 TF errors, grouped by the reference's rule and read. The patterns were written from a
 first batch (13k runs) and then checked on a second batch drawn with another seed (15k runs; its XLA
-runs stopped two thirds in), which brought no new wording of any rule. no-gradient's wording comes from tf.GradientTape over raw ops
+runs stopped two thirds in), which brought no new wording of any rule. The wordings of dilation2d,
+erosion2d, extract_patches, max pooling over depth, tf.nn.convolution's explicit padding and dilated
+windows beyond int32 were added from hand-written triggers of each rule on the six targets. no-gradient's wording comes from tf.GradientTape over raw ops
 without a registered gradient. tests/test_rules.py keeps verbatim samples; messages are searched
 (re.search, re.M), unanchored. A message that matches no pattern of the reference's rule is TF
 rejecting for another reason: another rule it checks first, or one of its own limitations.
@@ -37,11 +39,15 @@ _NOT_BACKPROP = f"(?!{_BACKPROP})"
 _OUTPUT_SHAPE_LENGTH = _OPTYPE_CONV_BACKPROP + r"\[[^\n]*' with input shapes: \[\1\],"
 _NOT_OUTPUT_SHAPE_LENGTH = f"(?!{_OUTPUT_SHAPE_LENGTH})"
 
+# SpaceToBatchND's check of its paddings (eager; graph: its shape function), which tf.nn's dilated ops compute
+_NEGATIVE_PADDINGS = (r"Paddings must be non-negative", r"paddings cannot be negative " + _NODE + r"SpaceToBatchND\[")
+
 TF_PATTERNS: dict[str, tuple[str, ...]] = {
     "dtype-not-accepted": (
         r"Value for attr 'T' of \w+ is not in the list of allowed values",              # eager OpDef check
-        r"Value passed to parameter '(?:input|filter|value|bias)' has DataType \w+ not in list of allowed values",
+        r"Value passed to parameter '(?:input|filter|value|bias|x|images)' has DataType \w+ not in list of allowed values",
         r"Could not find device for node: \{\{node [^}]*\}\} = \w+\[T=DT_\w+",       # no kernel for T
+        r"No OpKernel was registered to support Op '\w+' used by \{\{node [^}]*\}\} with these attrs: \[[^\n]*\bT=DT_",
     ),
     "rank": (
         r"Shape must be (?:at least )?rank \d+ but is rank (\d+) " + _NODE + _NOT_OUTPUT_SHAPE_LENGTH,
@@ -71,7 +77,7 @@ TF_PATTERNS: dict[str, tuple[str, ...]] = {
     "strides-length": (
         r"\bstrides? should be of length",
         r"`len\(strides\)` should be \d+\. Received: strides=\[",
-        r"Sliding window strides field must specify \d+(?: or \d+)? dimensions",
+        r"Sliding window strides? field must specify \d+(?: or \d+)? dimensions",
         r"requires the stride attribute to contain \d+ values",
         r"Attr 'strides' of '\w+' Op passed list of length \d+ less than minimum",
         r"Length for attr 'strides' of \d+ must be at least minimum",
@@ -83,25 +89,41 @@ TF_PATTERNS: dict[str, tuple[str, ...]] = {
         r"`dilation_rate\.shape\.rank` must be 1",
         r"Dilation rates field must specify \d+ dimensions",
         r"requires the dilation attribute to contain \d+ values",
-        r"Expected list for 'dilations' argument",
+        r"Expected list for '(?:dilations|rates)' argument",
+        r"Input stride \(atrous rate\) field must specify \d+ dimensions",     # Dilation2D's rates
+        r"requires the rates attribute to contain \d+ values",
+        r"Length for attr 'rates' of \d+ must be at least minimum",
+        r"Attr 'rates' of '\w+' Op passed list of length \d+ less than minimum",
     ),
     "ksize-length": (
         r"\bksize should be of length",
+        r"Length for attr 'ksizes' of \d+ must be at least minimum",            # ExtractImagePatches' sizes
+        r"Attr 'ksizes' of '\w+' Op passed list of length \d+ less than minimum",
+        r"Expected list for 'ksizes' argument",
+        r"requires the ksizes attribute to contain \d+ values",
     ),
     "strides-batch-channel": (
         r"does not (?:yet )?support strides in the batch and depth dimensions",
         r"Pooling is not yet supported on the batch dimension",       # MaxPool/AvgPool: ksize or strides
+        r"Stride is only supported across spatial dimensions",         # Dilation2D
+        r"Only support strides across space",                          # ExtractImagePatches
     ),
     "dilations-batch-channel": (
         r"does not (?:yet )?support dilations in the batch and depth dimensions",
+        r"Rate is only supported across spatial dimensions",           # Dilation2D
+        r"Only support rates across space",                            # ExtractImagePatches
     ),
     "ksize-batch-channel": (
         r"Pooling is not yet supported on the (?:batch|depth) dimension",
+        r"Non-spatial pooling is not yet supported",                   # AvgPool over depth
+        r"Only support ksizes across space",                           # ExtractImagePatches
+        r"does not yet support kernel sizes > 1 in the batch and depth dimensions",   # XLA's ExtractImagePatches
     ),
     "strides-not-positive": (
         rf"Stride must be > 0, but got {_NUM}",
         r"(?:Row and column|Spatial) strides should be larger than 0",
         r"all values of `strides` must be positive",
+        r"\bstrides is out of range",                                  # ExtractImagePatches (OutOfRangeError)
     ),
     "dilations-not-positive": (
         r"Dilated rates should be larger than 0",
@@ -109,6 +131,7 @@ TF_PATTERNS: dict[str, tuple[str, ...]] = {
         r"Dilation values must be positive",
         r"`dilation_rate` must be positive",
         r"`rate` cannot be less than one",
+        r"\brates is out of range",                                    # ExtractImagePatches (OutOfRangeError)
     ),
     "ksize-not-positive": (
         r"Sliding window ksize must be positive",
@@ -116,6 +139,9 @@ TF_PATTERNS: dict[str, tuple[str, ...]] = {
         rf"Sliding window ksize field for dimension \d+ must be positive but is {_NUM}",
         r"expects window to have positive value for \d+-th window dimension",     # XLA legalization
         r"Sliding window ksize field must have non-negative dimensions",
+        r"\bksizes is out of range",                                   # ExtractImagePatches (OutOfRangeError)
+        # graph mode: the patch depth sizes[1] * sizes[2] * depth of a negative size
+        r"Negative dimension size caused by overflow when multiplying -?\d+ and -\d+ " + _NODE + r"ExtractImagePatches\[",
     ),
     "strides-with-dilations": (
         r"`strides > 1` not supported in conjunction with `dilation_rate > 1`",
@@ -142,6 +168,7 @@ TF_PATTERNS: dict[str, tuple[str, ...]] = {
     ),
     "explicit-padding-negative": (
         r"All elements of explicit_paddings must be nonnegative",
+        _NEGATIVE_PADDINGS[0], _NEGATIVE_PADDINGS[1],            # tf.nn.convolution (dilated): space_to_batch's
     ),
     "pool-padding-too-large": (
         rf"(?:Top|Bottom|Left|Right) padding {_NUM} needs to be smaller than the window size {_NUM}",
@@ -150,6 +177,10 @@ TF_PATTERNS: dict[str, tuple[str, ...]] = {
         r"Computed output size would be negative",
         r"Negative dimension size caused by subtracting \d+ from -?\d+ " + _NODE,
         r"cropped_shape\[\d+\]=-\d+ must be non-negative",                  # atrous: BatchToSpaceND crops
+    ),
+    "dilated-window-overflow": (
+        # the SAME paddings of a dilated window beyond int32 overflow to negative ones in space_to_batch
+        _NEGATIVE_PADDINGS[0], _NEGATIVE_PADDINGS[1],
     ),
     "window-zero": (
         r"filter must not have zero elements",
@@ -168,7 +199,7 @@ TF_PATTERNS: dict[str, tuple[str, ...]] = {
         # graph mode: the merge of input and filter channels in DepthwiseConv2dNative's or a transpose's
         # shape function (a transpose's output_shape is not involved: no "computed as partial shapes")
         r"Dimensions must be equal, but are \d+ and \d+ " + _NODE
-        + rf"(?:DepthwiseConv2dNative|{_OPTYPE_CONV_BACKPROP})\[[^\n]*\]\([^\n]*\)' with input shapes: [\[\]\d,? ]*\.$",
+        + rf"(?:DepthwiseConv2dNative|Dilation2D|{_OPTYPE_CONV_BACKPROP})\[[^\n]*\]\([^\n]*\)' with input shapes: [\[\]\d,? ]*\.$",
     ),
     "filter-depth-zero": (
         r"filter depth must be stricly positive",
@@ -234,6 +265,21 @@ TF_PATTERNS: dict[str, tuple[str, ...]] = {
     "argmax-data-format": (
         r"`data_format` values other\s+than 'NHWC' are not supported",
     ),
+    "morphology-data-format": (
+        r"`data_format` values other\s+than 'NHWC' are not supported",       # the same check as max_pool_with_argmax's
+    ),
+    "depth-pool-spatial": (
+        r"MaxPooling supports exactly one of pooling across depth or pooling across width/height",
+    ),
+    "depth-pool-divides-depth": (
+        r"Depthwise max pooling requires the depth window to evenly divide the input depth",
+    ),
+    "depth-pool-stride": (
+        r"Depthwise max pooling requires the depth window to equal the depth stride",
+    ),
+    "depth-pool-explicit-padding": (
+        r"Depthwise max pooling does not support explicit padding",
+    ),
     "argmax-output-dtype": (
         r"Value for attr 'Targmax' of \w+ is not in the list of allowed values",
         r"Value passed to parameter 'Targmax' has DataType \w+ not in list of allowed values",
@@ -252,7 +298,7 @@ def _compiled(rule: str) -> tuple[re.Pattern, ...]:
 # The errors TF rejects arguments with, by path (one rule may come as any of them); others (AbortedError,
 # InternalError, a Python ZeroDivisionError in tf.nn) are failures whatever they say.
 ERROR_TYPES = frozenset({"InvalidArgumentError", "ValueError", "TypeError", "UnimplementedError", "NotFoundError",
-                         "LookupError"})
+                         "LookupError", "OutOfRangeError"})
 
 
 def agrees(rule: str, tf_error_type: str, tf_message: str) -> bool:

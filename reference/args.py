@@ -18,6 +18,9 @@ CONV = ("int32",)                                            # Conv2D, Conv2DBac
 MAX_POOL = ("int8", "int16", "int32", "int64", "uint8", "uint16")  # MaxPool (1-d and 2-d); not MaxPool3D
 ARGMAX = MAX_POOL + ("uint32", "uint64")                     # MaxPoolWithArgmax
 BIAS_ADD = ARGMAX + ("complex64", "complex128")              # BiasAdd
+DILATION = ARGMAX                                            # Dilation2D: every real type
+EROSION = ("int8", "int16", "int32", "int64")               # erosion2d negates: Neg takes no unsigned integers
+PATCHES = BIAS_ADD                                           # ExtractImagePatches (bool: in the OpDef, no kernel)
 
 
 # The rules a per-dimension argument breaks, by its name (TF words each argument's rules its own way;

@@ -31,6 +31,9 @@ RULES: dict[str, str] = {
     "pool-padding-too-large": "a pooling op's explicit padding is not smaller than its window",
     "negative-output-size": "the (dilated) window is larger than the (padded) input: output size < 0",
     "window-zero": "a filter has a spatial dimension of size 0 (filter must not have zero elements)",
+    "dilated-window-overflow": "the dilated window (k - 1) * dilation + 1 exceeds int32 (2**31 - 1): TF computes it, "
+                               "or the padding it needs, in int32 and overflows (space_to_batch: negative paddings, "
+                               "or its block count overflows)",
     # channels and groups
     "channel-mismatch": "the input's channels do not fit the filter's in_channels (equal, or a multiple "
                         "for grouped convolutions)",
@@ -52,6 +55,13 @@ RULES: dict[str, str] = {
     "pooling-type": "pool's pooling_type is not MAX or AVG",
     "argmax-data-format": "max_pool_with_argmax with a data_format other than NHWC",
     "argmax-output-dtype": "max_pool_with_argmax's output_dtype is not int32 or int64",
+    "depth-pool-spatial": "max pooling over depth (a channel window > 1) with a spatial window other than 1x1 "
+                          "(MaxPooling supports exactly one of pooling across depth or across width/height)",
+    "depth-pool-divides-depth": "max pooling over depth: the depth window does not evenly divide the input depth",
+    "depth-pool-stride": "max pooling over depth: the depth window differs from the depth stride",
+    "depth-pool-explicit-padding": "max pooling over depth with explicit padding",
+    # morphology
+    "morphology-data-format": "dilation2d or erosion2d with a data_format other than NHWC",
     # gradients
     "no-gradient": "no gradient is defined for the op",
 }

@@ -16,16 +16,23 @@ output_gradients=upstream. All in float64 (TF has no gradients for integer tenso
 - avg pooling: each window's upstream gradient spreads evenly over its real elements (a transposed
   depthwise convolution with a ones kernel of (upstream / count)).
 - bias_add: value gets the upstream gradient, bias its sum over every axis but the channel axis.
+- dilation2d: each output's upstream gradient goes to its argmax tap, input and filter alike: the first
+  in row-major window order (strict >, as TF's Dilation2DBackpropInput/Filter loops; their comment says
+  "last", the code takes the first), padding never. erosion2d through its duality: the same input
+  positions, the filter's mirrored tap, negated. (TF: a window whose every value fails `> lowest` (all
+  NaN or -inf, or all padding) sends its gradient to the clipped window start and filter tap (0, 0); the
+  reference sends it to the first NaN / -inf, and drops it for all padding.)
+- extract_patches: each patch element's upstream gradient is added back to the input element it copied.
 """
 import math
 
 import numpy as np
 
-from . import conv, nn, pooling, transpose
+from . import conv, morphology, nn, pooling, transpose
 from .conv import conv_general
 from .errors import InvalidArgumentError
 from .plans import ChainPlan, ConvPlan, PoolPlan
-from .window import window_reduce
+from .window import tap_slices, window_reduce
 
 
 def conv_input_grad(dy, w, in_spatial, strides, padding, lhs_dilation=None, rhs_dilation=None, groups=1):
@@ -99,7 +106,37 @@ def _pool_vjp(plan, dy):
     return {"input": plan.layout.back(dx, plan.layout.shape)}
 
 
-OPS = {name: getattr(module, name) for module in (nn, transpose, pooling) for name in dir(module)
+def _morph_vjp(plan, dy):
+    """Scatter dy to the argmax tap's input element and filter tap (erosion: -dilation2d(-v, mirrored f))."""
+    dy = np.asarray(dy, np.float64)
+    _, tap = plan.argmax()
+    x, f = plan.x, plan.f
+    dx, df = np.zeros(x.shape), np.zeros(f.shape)
+    for t, k in enumerate(np.ndindex(*f.shape[:-1])):
+        where = tap_slices(x.shape[1:-1], dy.shape[1:-1], plan.strides,
+                           [kk * d - lo for kk, d, (lo, _) in zip(k, plan.dilations, plan.padding)])
+        if where is not None and dy.size:
+            g = np.where(tap[where[0]] == t, dy[where[0]], 0.0)
+            dx[where[1]] += g  # strided input slices of one tap never overlap
+            df[k] += g.sum(axis=(0, 1, 2))
+    if plan.erosion:
+        df = -df[::-1, ::-1]
+    return {plan.names[0]: dx, plan.names[1]: df}
+
+
+def _patch_vjp(plan, dy):
+    x = plan.x
+    dy = np.asarray(dy).reshape(dy.shape[:3] + plan.sizes + (x.shape[-1],))
+    dx = np.zeros(x.shape, np.complex128 if np.iscomplexobj(x) or np.iscomplexobj(dy) else np.float64)
+    for k in np.ndindex(*plan.sizes):
+        where = tap_slices(x.shape[1:-1], dy.shape[1:3], plan.strides,
+                           [kk * r - lo for kk, r, (lo, _) in zip(k, plan.rates, plan.padding)])
+        if where is not None and dy.size:
+            dx[where[1]] += dy[where[0] + k]
+    return {"images": dx}
+
+
+OPS = {name: getattr(module, name) for module in (nn, transpose, pooling, morphology) for name in dir(module)
        if hasattr(getattr(module, name), "plan")}
 
 
@@ -123,5 +160,9 @@ def vjp(op, tensors, args, upstream):
         return {**inner, **outer}
     if isinstance(plan, ConvPlan):
         return _conv_vjp(plan, dy)
+    if isinstance(plan, morphology.MorphPlan):
+        return _morph_vjp(plan, dy)
+    if isinstance(plan, morphology.PatchPlan):
+        return _patch_vjp(plan, dy)
     assert isinstance(plan, PoolPlan)
     return _pool_vjp(plan, dy)

@@ -76,14 +76,15 @@ def conv3d(input, filters, strides, padding, data_format="NDHWC", dilations=None
 
 @planned
 def convolution(input, filters, strides=None, padding="VALID", data_format=None, dilations=None):
-    """N-d from the input's rank (3, 4, 5 -> 1, 2, 3 spatial dims)."""
+    """N-d from the input's rank (3, 4, 5 -> 1, 2, 3 spatial dims). Explicit padding only where TF takes it:
+    2-D with dilations > 1 (TF's space_to_batch path; its undilated path passes the list to the op as a string)."""
     n = args.spatial_rank(input)
     cf = args.channels_first(data_format, n)
     s = args.per_dim(1 if strides is None else strides, n, "strides", cf)
     d = args.per_dim(1 if dilations is None else dilations, n, "dilations", cf)
     args.no_stride_with_dilation(s, d, "convolution")
     return conv_plan(input, filters, s, padding, data_format, d, n, "convolution", args.CONV if n < 3 else args.FLOATS,
-                     explicit_ok=False, grouped=n < 3)
+                     explicit_ok=n == 2 and max(d) > 1, grouped=n < 3)
 
 
 @planned

@@ -8,6 +8,7 @@ import numpy as np
 from .errors import InvalidArgumentError
 
 DIM_NAMES = {1: "W", 2: "HW", 3: "DHW"}
+INT32_MAX = 2**31 - 1
 
 
 def parse_padding(padding, n, channels_first=False, op="this op", explicit_ok=True):
@@ -44,6 +45,7 @@ def window_geometry(in_sizes, keff, strides, padding):
     VALID:    out = (in - keff + s) / s with C++ truncating division; an error only if out < 0,
               so an empty output (out == 0) is legal when -s < in - keff + s < s.
     explicit: the same with in + lo + hi.
+    A window keff beyond int32 is rejected (dilated-window-overflow): TF computes it in int32.
     """
     outs, pads = [], []
     for i, (size, k, s) in enumerate(zip(in_sizes, keff, strides)):
@@ -60,6 +62,9 @@ def window_geometry(in_sizes, keff, strides, padding):
                 how = "padding VALID" if padding == "VALID" else f"explicit padding ({lo}, {hi})"
                 raise InvalidArgumentError("negative-output-size", f"negative output size: input {size} < effective "
                                            f"kernel {k} along {dim} with {how} (stride {s})")
+        if k > INT32_MAX:  # checked after a VALID window's negative output size, as TF's shape functions do
+            raise InvalidArgumentError("dilated-window-overflow", f"the dilated window {k} along {dim} exceeds int32 "
+                                       f"({INT32_MAX}): TF's kernels and space_to_batch overflow computing it")
         outs.append(out)
         pads.append((lo, hi))
     return outs, pads

@@ -80,8 +80,8 @@ class PoolPlan:
     def run(self):
         y = window_reduce(self.x, self.window, self.strides, self.padding, self.kind, self.include_batch_in_index,
                           self.dilations)
-        if self.kind == "argmax":  # NHWC only
-            return y[0], y[1].astype(self.index_dtype)
+        if self.kind == "argmax":  # NHWC only (pooling over depth: a layout of one more axis)
+            return self.layout.back(y[0]), self.layout.back(y[1]).astype(self.index_dtype)
         return self.layout.back(y)
 
 

@@ -1,6 +1,8 @@
 """tf.nn's pooling ops, with tf.nn's names and keyword arguments: numpy in, numpy out.
 
 Each checks its arguments as tf.nn documents them and calls the window-reduce primitive. Max pooling
+with ksize [1, 1, 1, k] pools over channels (TF's depthwise max pooling: k divides the depth, depth
+stride k, 1x1 spatial window, no explicit padding), computed as pooling over a third axis. Max pooling
 keeps integer dtypes (TF's MaxPool accepts int8..int64, uint8, uint16; MaxPoolWithArgmax every
 integer); floats give float64. Average pooling takes floats only.
 """
@@ -19,8 +21,12 @@ def pool_plan(x, ksize, strides, padding, data_format, n, op, kind, explicit_ok,
     cf = args.channels_first(data_format, n)
     x = args.tensor(x, "input", allowed, op)
     args.check_rank(x, n + 2, "input")
+    ksize, strides, depth, depth_stride = _depth_window(ksize, strides, n, cf, kind)
     k = args.per_dim(ksize, n, "ksize", cf, forms)
     s = args.per_dim(strides, n, "strides", cf, forms)
+    if depth > 1 and max(k) > 1:
+        raise InvalidArgumentError("depth-pool-spatial", f"{op}: pooling over depth (window {depth}) and over width/height "
+                                   f"(window {k}) at once is not supported")
     d = dilations or (1,) * n
     spec = parse_padding(padding, n, cf, op, explicit_ok)
     if not isinstance(spec, str) and max(d) == 1:
@@ -31,7 +37,48 @@ def pool_plan(x, ksize, strides, padding, data_format, n, op, kind, explicit_ok,
     layout = Layout(x.shape, cf, n)
     xl = layout.to_last(x)
     _, pads = window_geometry(xl.shape[1:-1], [(kk - 1) * dd + 1 for kk, dd in zip(k, d)], s, spec)
-    return PoolPlan(layout, xl, k, s, pads, kind, d)
+    if depth == 1:
+        return PoolPlan(layout, xl, k, s, pads, kind, d)
+    # TF's checks, in its kernel's order (TF ignores the spatial strides here: XLA applies them, as the reference does)
+    if not isinstance(spec, str):
+        raise InvalidArgumentError("depth-pool-explicit-padding", f"{op}: pooling over depth takes no explicit padding")
+    if xl.shape[-1] % depth:
+        raise InvalidArgumentError("depth-pool-divides-depth", f"{op}: the depth window {depth} does not evenly divide "
+                                   f"the input depth {xl.shape[-1]}")
+    if depth_stride != depth:
+        raise InvalidArgumentError("depth-pool-stride", f"{op}: the depth window {depth} differs from the depth stride "
+                                   f"{depth_stride}")
+    layout = DepthLayout(x.shape, cf, n)
+    return PoolPlan(layout, layout.to_last(x), k + (depth,), s + (depth,), pads + [(0, 0)], kind)
+
+
+class DepthLayout(Layout):
+    """Pooling over channels as pooling over one more 'spatial' axis: (N, *spatial, C) <-> (N, *spatial, C, 1)."""
+
+    def to_last(self, a):
+        return super().to_last(a)[..., None]
+
+    def back(self, a, shape=None):
+        return super().back(a[..., 0], shape)
+
+
+def _depth_window(ksize, strides, n, cf, kind):
+    """(ksize, strides, depth window, depth stride): max pooling over channels, "depthwise max pooling", is a
+    ksize [1, 1, 1, k] (NHWC; k > 1) of tf.nn.max_pool and max_pool1d/2d; its channel entries are taken out."""
+    c = 1 if cf else n + 1
+    if kind == "avg" or n == 3 or np.ndim(ksize) != 1 or len(ksize) != n + 2 or ksize[c] == 1:
+        return ksize, strides, 1, 1
+    try:
+        depth = int(ksize[c])
+    except (TypeError, ValueError):
+        return ksize, strides, 1, 1  # per_dim names it
+    if depth < 1:
+        raise InvalidArgumentError("ksize-not-positive", f"ksize must be positive, got {ksize!r}")
+    full = np.ndim(strides) == 1 and len(strides) == n + 2
+    depth_stride = int(strides[c]) if full else 1
+    ksize = [1 if i == c else v for i, v in enumerate(ksize)]
+    strides = [1 if i == c else v for i, v in enumerate(strides)] if full else strides
+    return ksize, strides, depth, depth_stride
 
 
 @planned

@@ -1,4 +1,6 @@
-"""The one window-reduce primitive: max, avg (padding left out of the divisor) and argmax pooling."""
+"""The window primitives: window_reduce (max, avg with padding left out of the divisor, argmax pooling),
+max_plus (grayscale dilation) and gather_patches (extract_patches); the last two loop over taps only, each
+tap a strided slice of the outputs whose input it reaches (tap_slices), so padding is never materialised."""
 import functools
 import math
 
@@ -72,3 +74,55 @@ def window_reduce(x, window, strides, padding, op, include_batch_in_index=False,
     row_bytes = work.itemsize * strides[0] * math.prod(s + lo + hi for s, (lo, hi) in zip(spatial[1:], padding[1:])) * channels
     blocks.run(block, blocks.row_blocks(x.shape[0], out_sizes[0], row_bytes, CHUNK_BYTES), threads=True)
     return (y, index) if op == "argmax" else y
+
+
+def tap_slices(spatial, out_sizes, strides, offset):
+    """(output slices, input slices) of the output positions o whose input o * strides + offset (a tap's
+    k * dilation - pad_lo, per dimension) lies inside x; None when there are none. Python ints: no
+    padded copy is made, so huge paddings or rates cost nothing."""
+    outs, ins = [], []
+    for size, o, s, t in zip(spatial, out_sizes, strides, offset):
+        first, stop = max(0, -(t // s)), min(o, (size - 1 - t) // s + 1)
+        if first >= stop:
+            return None
+        outs.append(slice(first, stop))
+        ins.append(slice(first * s + t, (stop - 1) * s + t + 1, s))
+    return (slice(None), *outs), (slice(None), *ins)
+
+
+def max_plus(x, f, strides, padding, dilations, out_sizes):
+    """(y, tap): y[b, o, c] = max over the taps k of f (*kernel, C) whose input lies inside x (N, *spatial, C)
+    of x[b, o * strides + k * dilations - lo, c] + f[k, c]: the max-plus correlation of grayscale
+    dilation. Padding never takes part: a window without a real element is -inf (integers: their
+    minimum). Sums are computed in x's dtype (integers wrap, floats round as TF's kernel does), so ties are
+    TF's. NaN propagates (IEEE 754 maximum). tap: the row-major index of the first tap that gives the
+    maximum (its first NaN), -1 for none: TF's Dilation2D gradients route each output's gradient there."""
+    x, f = np.asarray(x), np.asarray(f)
+    dtype = np.result_type(x, f)
+    lowest = np.iinfo(dtype).min if dtype.kind in "iu" else -np.inf
+    y = np.full((x.shape[0], *out_sizes, x.shape[-1]), lowest, dtype)
+    tap = np.full(y.shape, -1, np.int64)
+    for t, k in enumerate(np.ndindex(*f.shape[:-1])):
+        where = tap_slices(x.shape[1:-1], out_sizes, strides, [kk * d - lo for kk, d, (lo, _) in zip(k, dilations, padding)])
+        if where is None or y.size == 0:
+            continue
+        out, inp = where
+        v = (x[inp] + f[k]).astype(dtype, copy=False)
+        cur, first = y[out], tap[out]
+        with np.errstate(invalid="ignore"):
+            take = (first < 0) | (v > cur)
+        if dtype.kind not in "iu":  # the first NaN wins and stays
+            take |= np.isnan(v) & ~np.isnan(cur)
+        cur[take], first[take] = v[take], t
+    return y, tap
+
+
+def gather_patches(x, kernel, strides, padding, dilations, out_sizes):
+    """(N, *out, *kernel, C): the window of every output position, padding as 0, in x's dtype."""
+    y = np.zeros((x.shape[0], *out_sizes, *kernel, x.shape[-1]), x.dtype)
+    for k in np.ndindex(*kernel):
+        where = tap_slices(x.shape[1:-1], out_sizes, strides, [kk * d - lo for kk, d, (lo, _) in zip(k, dilations, padding)])
+        if where is not None and y.size:
+            out, inp = where
+            y[out + k] = x[inp]
+    return y

@@ -250,3 +250,67 @@ def test_avg_pool_propagates_nan():
     np.testing.assert_array_equal(R.avg_pool2d(x, 2, 1, "VALID"), nhwc([[np.nan, np.nan], [4.5, np.nan]]))
     # SAME 2x2 stride 2: the corner window is 7 and padding: 7 / 1; [5, 6] -> 5.5
     np.testing.assert_array_equal(R.avg_pool2d(x, 2, 2, "SAME"), nhwc([[np.nan, np.nan], [5.5, 7]]))
+
+
+# ---------------------------------------------------------------- max pooling over depth
+
+# one pixel row (1 x 2), 6 channels: [-3, 5, 2, 2, -1, -4] and [0, 1, -2, 7, 7, 3]
+DEPTH = np.array([[-3, 5, 2, 2, -1, -4], [0, 1, -2, 7, 7, 3]], np.float64).reshape(1, 1, 2, 6)
+
+
+def test_depth_max_pool_by_hand():
+    # ksize = strides = [1, 1, 1, k]: the max of each group of k consecutive channels (SAME = VALID: a 1x1 window)
+    k2 = [[[[5, 2, -1], [1, 7, 7]]]]
+    k3 = [[[[5, 2], [1, 7]]]]
+    for padding in ("VALID", "SAME"):
+        np.testing.assert_array_equal(R.max_pool2d(DEPTH, [1, 1, 1, 2], [1, 1, 1, 2], padding), k2)
+    np.testing.assert_array_equal(R.max_pool(DEPTH, [1, 1, 1, 3], [1, 1, 1, 3], "VALID"), k3)
+    np.testing.assert_array_equal(R.max_pool1d(DEPTH[0], [1, 1, 3], [1, 1, 3], "VALID"), k3[0])
+    nchw = R.max_pool2d(DEPTH.transpose(0, 3, 1, 2), [1, 2, 1, 1], [1, 2, 1, 1], "VALID", data_format="NCHW")
+    np.testing.assert_array_equal(nchw, np.transpose(k2, (0, 3, 1, 2)))
+    i8 = R.max_pool2d(DEPTH.astype(np.int8), [1, 1, 1, 6], [1, 1, 1, 6], "VALID")
+    assert i8.dtype == np.int8 and i8.ravel().tolist() == [5, 7]
+
+
+def test_depth_max_pool_applies_spatial_strides():
+    # 3 x 4 x 4 ramp, depth window 2, strides (2, 3): rows 0, 2 and columns 0, 3 (XLA does the same; TF's CPU
+    # kernels ignore spatial strides when pooling over depth: a deviation for the harness to pin)
+    x = np.arange(48.0).reshape(1, 3, 4, 4)
+    y = R.max_pool2d(x, [1, 1, 1, 2], [1, 2, 3, 2], "VALID")
+    assert y.shape == (1, 2, 2, 2)
+    np.testing.assert_array_equal(y[0, :, :, 0], [[1, 13], [33, 45]])  # channel 1 of pixels (0,0), (0,3), (2,0), (2,3)
+
+
+def test_depth_max_pool_with_argmax_points_at_the_first_max():
+    # flat index (y * W + x) * C + c: pixel 0 groups (-3, 5, 2) (2, -1, -4) -> 1, 3 (2 ties with 2: the first);
+    # pixel 1 (0, 1, -2) (7, 7, 3) -> 6 + 1 = 7, 6 + 3 = 9 (the first 7)
+    out, arg = R.max_pool_with_argmax(DEPTH, [1, 1, 1, 3], [1, 1, 1, 3], "VALID")
+    np.testing.assert_array_equal(out, [[[[5, 2], [1, 7]]]])
+    np.testing.assert_array_equal(arg, [[[[1, 3], [7, 9]]]])
+    _, arg = R.max_pool_with_argmax(np.concatenate([DEPTH, DEPTH]), [1, 1, 1, 3], [1, 1, 1, 3], "VALID",
+                                    include_batch_in_index=True)
+    assert arg[1].ravel().tolist() == [12 + 1, 12 + 3, 12 + 7, 12 + 9]
+
+
+# ---------------------------------------------------------------- tf.nn.convolution's explicit padding, huge rates
+
+def test_convolution_explicit_padding_when_dilated_is_conv2d():
+    # TF 2.21 takes a padding list in tf.nn.convolution only for 2-D with dilations > 1 (its space_to_batch
+    # path), and computes conv2d with that explicit padding: 5 x 6 input, pads (1, 1) and (2, 0), dilation 2
+    rng = np.random.default_rng(5)
+    x, w = rng.normal(size=(2, 5, 6, 3)), rng.normal(size=(2, 2, 3, 4))
+    pads = [[0, 0], [1, 1], [2, 0], [0, 0]]
+    y = R.convolution(x, w, padding=pads, dilations=2)
+    assert y.shape == (2, 5, 6, 4)  # H: 5 + 2 - 3 + 1, W: 6 + 2 - 3 + 1
+    np.testing.assert_array_equal(y, R.conv2d(x, w, 1, pads, dilations=2))
+    with pytest.raises(R.InvalidArgumentError) as info:
+        R.convolution(x, w, padding=pads)  # undilated: TF passes the list to Conv2D as a string
+    assert info.value.rule == "explicit-padding-unsupported"
+
+
+def test_a_huge_rate_of_a_1x1_filter_is_a_1x1_convolution():
+    # the dilated window of a 1x1 filter is 1 whatever the rate: nothing overflows, nothing is allocated
+    # (TF's space_to_batch path overflows its block count: "Encountered overflow when multiplying")
+    rng = np.random.default_rng(6)
+    x, w = rng.normal(size=(1, 3, 4, 2)), rng.normal(size=(1, 1, 2, 3))
+    np.testing.assert_array_equal(R.atrous_conv2d(x, w, 2**31 - 1, "SAME"), R.conv2d(x, w, 1, "VALID"))

@@ -56,7 +56,9 @@ INVALID = [
     (lambda: R.conv2d_transpose(X, np.ones((2, 2, 1, 3)), [2, 4, 4, 1], 1, "SAME"), "output-shape-batch", "batch mismatch"),
     (lambda: R.conv2d_transpose(X, np.ones((2, 2, 1, 3)), [4, 4, 1], 1, "SAME"), "output-shape-length", "output_shape must have 4"),
     (lambda: R.max_pool2d(X, 0, 1, "SAME"), "ksize-not-positive", "ksize must be positive"),
-    (lambda: R.max_pool2d(X, [1, 2, 2, 2], 1, "VALID"), "ksize-batch-channel", "ksize must be 1 in the batch and channel dimensions"),
+    (lambda: R.max_pool2d(X, [2, 2, 2, 1], 1, "VALID"), "ksize-batch-channel", "ksize must be 1 in the batch and channel dimensions"),
+    # a channel window with a spatial one: TF pools over either, not both
+    (lambda: R.max_pool2d(X, [1, 2, 2, 3], [1, 1, 1, 3], "VALID"), "depth-pool-spatial", "and over width/height"),
     (lambda: R.max_pool2d(X, 2, 1, [[0, 0], [2, 0], [0, 0], [0, 0]]), "pool-padding-too-large", r"explicit padding \(2, 0\) must be smaller than the window size 2 along H"),
     (lambda: R.max_pool2d(X, 6, 1, "VALID"), "negative-output-size", "negative output size: input 4 < effective kernel 6 along H"),
     (lambda: R.avg_pool2d(X, 2, 1, [[0, 0], [1, 0], [0, 0], [0, 0]]), "explicit-padding-unsupported", "explicit padding is not supported by avg_pool2d"),
@@ -78,6 +80,68 @@ def test_invalid_arguments(call, rule, message):
     with pytest.raises(IAE, match=message) as info:
         call()
     assert info.value.rule == rule
+
+
+# grayscale morphology, extract_patches, max pooling over depth, dilated windows beyond int32
+F3 = np.ones((2, 2, 3))
+BIG = 2**31 - 1  # the dilated window (2 - 1) * BIG + 1 = 2**31 exceeds int32; nothing may be allocated for it
+INVALID += [
+    (lambda: R.dilation2d(X, F3, [1, 1, 1, 1], "SAME", data_format="NCHW"), "morphology-data-format",
+     "dilation2d supports only data_format NHWC, got 'NCHW'"),
+    (lambda: R.erosion2d(X, F3, [1, 1, 1, 1], "SAME", data_format="NCHW"), "morphology-data-format", "erosion2d supports only"),
+    (lambda: R.dilation2d(X, F3, 1, "SAME"), "strides-length", r"strides must be length 4, got 1 \(an int; this argument needs a list\)"),
+    (lambda: R.dilation2d(X, F3, [1, 1, 1, 1, 1], "SAME"), "strides-length", "strides must be length 4"),
+    (lambda: R.dilation2d(X, F3, [1, 1, 1, 2], "SAME"), "strides-batch-channel", "strides must be 1 in the batch and channel"),
+    (lambda: R.erosion2d(X, F3, [1, 1, 1, 1], "SAME", dilations=[2, 1, 1, 1]), "dilations-batch-channel", "dilations must be 1"),
+    (lambda: R.dilation2d(X, F3, [1, 1, 1, 1], "SAME", dilations=[1, 0, 1, 1]), "dilations-not-positive", "dilations must be positive"),
+    (lambda: R.dilation2d(X, F3, [1, 0, 1, 1], "SAME"), "strides-not-positive", "strides must be positive"),
+    (lambda: R.dilation2d(X, np.ones((2, 2, 2)), [1, 1, 1, 1], "SAME"), "channel-mismatch", "input has 3 channels, filters 2"),
+    (lambda: R.dilation2d(X, np.ones((2, 2, 3, 1)), [1, 1, 1, 1], "SAME"), "rank", "filters must have rank 3"),
+    (lambda: R.dilation2d(X, F3, [1, 1, 1, 1], [[0, 0], [1, 1], [1, 1], [0, 0]]), "explicit-padding-unsupported",
+     "explicit padding is not supported by dilation2d"),
+    (lambda: R.dilation2d(X, np.ones((0, 2, 3)), [1, 1, 1, 1], "VALID"), "window-zero", "filters must have a window"),
+    (lambda: R.dilation2d(X.astype(np.complex64), F3.astype(np.complex64), [1, 1, 1, 1], "SAME"), "dtype-not-accepted",
+     "dilation2d: input has dtype complex64"),
+    (lambda: R.erosion2d(X.astype(np.uint8), F3.astype(np.uint8), [1, 1, 1, 1], "SAME"), "dtype-not-accepted",
+     "erosion2d: value has dtype uint8"),
+    (lambda: R.extract_patches(X, [1, 2, 2, 2], [1, 1, 1, 1], [1, 1, 1, 1], "VALID"), "ksize-batch-channel", "ksize must be 1"),
+    (lambda: R.extract_patches(X, [1, 2, 2], [1, 1, 1, 1], [1, 1, 1, 1], "VALID"), "ksize-length", "ksize must be length 4"),
+    (lambda: R.extract_patches(X, [1, 2, 0, 1], [1, 1, 1, 1], [1, 1, 1, 1], "VALID"), "ksize-not-positive", "ksize must be positive"),
+    (lambda: R.extract_patches(X, [1, 2, 2, 1], [1, 0, 1, 1], [1, 1, 1, 1], "VALID"), "strides-not-positive", "strides must be"),
+    (lambda: R.extract_patches(X, [1, 2, 2, 1], [1, 1, 1, 1], [2, 1, 1, 1], "VALID"), "dilations-batch-channel", "must be 1"),
+    (lambda: R.extract_patches(X, [1, 2, 2, 1], [1, 1, 1, 1], 1, "VALID"), "dilations-length", "dilations must be length 4"),
+    (lambda: R.extract_patches(X > 0, [1, 2, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1], "VALID"), "dtype-not-accepted", "dtype bool"),
+    (lambda: R.extract_patches(X, [1, 3, 3, 1], [1, 1, 1, 1], [1, 3, 1, 1], "VALID"), "negative-output-size",
+     "input 4 < effective kernel 7 along H"),
+    (lambda: R.max_pool2d(np.ones((1, 3, 4, 6)), [1, 2, 1, 2], [1, 1, 1, 2], "VALID"), "depth-pool-spatial",
+     r"pooling over depth \(window 2\) and over width/height \(window \(2, 1\)\)"),
+    (lambda: R.max_pool2d(np.ones((1, 3, 4, 6)), [1, 1, 1, 4], [1, 1, 1, 4], "VALID"), "depth-pool-divides-depth",
+     "the depth window 4 does not evenly divide the input depth 6"),
+    (lambda: R.max_pool(np.ones((1, 4, 6)), [1, 1, 3], [1, 1, 1], "SAME"), "depth-pool-stride",
+     "the depth window 3 differs from the depth stride 1"),
+    (lambda: R.max_pool2d(np.ones((1, 3, 4, 6)), [1, 1, 1, 2], 1, "VALID"), "depth-pool-stride", "differs from the depth stride 1"),
+    (lambda: R.max_pool2d(np.ones((1, 3, 4, 6)), [1, 1, 1, 2], [1, 1, 1, 2], [[0, 0]] * 4), "depth-pool-explicit-padding",
+     "pooling over depth takes no explicit padding"),
+    (lambda: R.max_pool2d(np.ones((1, 3, 4, 6)), [1, 1, 1, 2], [1, 1, 1, 2], [[0, 0], [1, 0], [0, 0], [0, 0]]),
+     "pool-padding-too-large", r"explicit padding \(1, 0\) must be smaller than the window size 1"),  # TF checks this first
+    (lambda: R.max_pool2d(np.ones((1, 3, 4, 6)), [1, 1, 1, 0], [1, 1, 1, 1], "VALID"), "ksize-not-positive", "ksize must be positive"),
+    (lambda: R.avg_pool2d(np.ones((1, 3, 4, 6)), [1, 1, 1, 2], [1, 1, 1, 2], "VALID"), "ksize-batch-channel", "ksize must be 1"),
+    (lambda: R.max_pool3d(np.ones((1, 2, 3, 4, 6)), [1, 1, 1, 1, 2], [1, 1, 1, 1, 2], "VALID"), "ksize-batch-channel", "must be 1"),
+    (lambda: R.convolution(X, W, 1, [[0, 0], [-1, 1], [1, 1], [0, 0]], dilations=2), "explicit-padding-negative",
+     "explicit padding must be non-negative"),  # TF: space_to_batch's "Paddings must be non-negative"
+    (lambda: R.convolution(np.ones((1, 5, 3)), np.ones((2, 3, 1)), 1, [[0, 0], [1, 1], [0, 0]], dilations=2),
+     "explicit-padding-unsupported", "not supported by convolution"),
+    (lambda: R.atrous_conv2d(X, W, BIG, "SAME"), "dilated-window-overflow",
+     "the dilated window 2147483648 along H exceeds int32"),
+    (lambda: R.atrous_conv2d(X, W, BIG, "VALID"), "negative-output-size", "effective kernel 2147483648 along H"),
+    (lambda: R.convolution(X, W, 1, "SAME", dilations=[1, BIG]), "dilated-window-overflow", "window 2147483648 along W"),
+    (lambda: R.conv2d(X, W, 1, "SAME", dilations=BIG), "dilated-window-overflow", "exceeds int32"),
+    (lambda: R.depthwise_conv2d(X, np.ones((2, 2, 3, 1)), [1] * 4, "SAME", dilations=[BIG, 1]), "dilated-window-overflow", "int32"),
+    (lambda: R.atrous_conv2d_transpose(np.ones((1, 4, 4, 3)), np.ones((2, 2, 2, 3)), [1, 4, 4, 2], BIG, "SAME"),
+     "dilated-window-overflow", "exceeds int32"),
+    (lambda: R.dilation2d(X, F3, [1, 1, 1, 1], "SAME", dilations=[1, BIG, 1, 1]), "dilated-window-overflow", "exceeds int32"),
+    (lambda: R.extract_patches(X, [1, 2, 2, 1], [1, 1, 1, 1], [1, 1, BIG, 1], "SAME"), "dilated-window-overflow", "along W"),
+]
 
 
 # The rules the table above does not reach, one call each.

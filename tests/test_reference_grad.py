@@ -269,3 +269,37 @@ def test_vjp_rejects_unknown_ops_and_checks_arguments():
     with pytest.raises(IAE, match="unknown padding 'same'"):
         vjp("conv2d", {"input": np.ones((1, 2, 2, 1)), "filters": np.ones((1, 1, 1, 1))}, {"strides": 1, "padding": "same"},
             {"output": np.ones((1, 2, 2, 1))})
+
+
+def test_depth_max_pool_gradient_goes_to_the_first_max():
+    # channels (1, 1, 1 | 2, 0, 2) in groups of 3: ties go to the first in channel order (XLA's rule;
+    # TF's CPU MaxPoolGrad rejects depth pooling: "MaxPoolingGrad is not yet supported on the depth dimension")
+    x = np.array([1.0, 1, 1, 2, 0, 2]).reshape(1, 1, 1, 6)
+    g = vjp("max_pool2d", {"input": x}, {"ksize": [1, 1, 1, 3], "strides": [1, 1, 1, 3], "padding": "VALID"},
+            {"output": np.array([10.0, 20]).reshape(1, 1, 1, 2)})
+    np.testing.assert_array_equal(g["input"].ravel(), [10, 0, 0, 20, 0, 0])
+
+
+def test_depth_max_pool_gradient_finite_differences():
+    rng = np.random.default_rng(8)
+    x = rng.permutation(2 * 3 * 2 * 6).reshape(2, 3, 2, 6) / 16.0  # distinct: no ties
+    args = {"ksize": [1, 1, 1, 2], "strides": [1, 2, 1, 2], "padding": "SAME"}
+    up = rng.normal(size=R.max_pool2d(x, **args).shape)
+    g = vjp("max_pool2d", {"input": x}, args, {"output": up})["input"]
+    num = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        e = np.zeros(x.shape)
+        e[i] = H
+        num[i] = (np.sum(up * R.max_pool2d(x + e, **args)) - np.sum(up * R.max_pool2d(x - e, **args))) / (2 * H)
+    np.testing.assert_allclose(g, num, atol=1e-12)
+
+
+def test_convolution_explicit_padding_gradient_is_conv2ds():
+    rng = np.random.default_rng(9)
+    x, w = rng.normal(size=(1, 5, 4, 2)), rng.normal(size=(3, 2, 2, 3))
+    pads = [[0, 0], [2, 1], [0, 1], [0, 0]]
+    up = rng.normal(size=R.convolution(x, w, padding=pads, dilations=[1, 2]).shape)
+    a = vjp("convolution", {"input": x, "filters": w}, {"padding": pads, "dilations": [1, 2]}, {"output": up})
+    b = vjp("conv2d", {"input": x, "filters": w}, {"strides": 1, "padding": pads, "dilations": [1, 2]}, {"output": up})
+    for k in a:
+        np.testing.assert_allclose(a[k], b[k])

@@ -23,6 +23,12 @@ SHARED = (
      "TF's kernels reject an empty filter, whichever dimension is 0"),
     ("Pooling is not yet supported on the batch dimension", {"ksize-batch-channel", "strides-batch-channel"},
      "MaxPool's and AvgPool's one check covers ksize[0] and strides[0]"),
+    ("Paddings must be non-negative", {"explicit-padding-negative", "dilated-window-overflow"},
+     "space_to_batch rejects negative paddings: explicit ones, or SAME ones of a window beyond int32 (overflowed)"),
+    ("paddings cannot be negative", {"explicit-padding-negative", "dilated-window-overflow"},
+     "the same check in SpaceToBatchND's shape function"),
+    ("`data_format` values other  than 'NHWC' are not supported", {"argmax-data-format", "morphology-data-format"},
+     "tf.nn's one wording for max_pool_with_argmax, dilation2d and erosion2d"),
 )
 
 SAMPLES = {
@@ -31,6 +37,8 @@ SAMPLES = {
         ('TypeError', "Value passed to parameter 'input' has DataType int8 not in list of allowed values: float16, bfloat16, float32"),  # max_pool on function/onednn
         ('NotFoundError', "Could not find device for node: {{node SpaceToBatchND}} = SpaceToBatchND[T=DT_COMPLEX64, Tblock_shape=DT_INT32, Tpaddings=DT_INT32]\nAll kernels registered for op SpaceToBatchND:\n  device='XLA_CPU_JIT'; Tpaddings in [DT_INT32, DT_INT64]; Tblock_shape in [DT_INT32, DT_INT64]; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_BOOL, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64, DT_FLOAT8_E5M2, DT_FLOAT8_E4M3FN, DT_FLOAT8_E4M3FNUZ, DT_FLOAT8_E4M3B11FNUZ, DT_FLOAT8_E5M2FNUZ, DT_INT4, DT_UINT4]\n  device='XLA_GPU_JIT'; Tpaddings in [DT_INT32, DT_INT64]; Tblock_shape in [DT_INT32, DT_INT64]; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_BOOL, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64, DT_FLOAT8_E5M2, DT_FLOAT8_E4M3FN, DT_FLOAT8_E4M3FNUZ, DT_FLOAT8_E4M3B11FNUZ, DT_FLOAT8_E5M2FNUZ, DT_INT4, DT_UINT4]\n  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n  device='CPU'; T in [DT_BFLOAT16]\n  device='CPU'; T in [DT_HALF]\n  device='CPU'; T in [DT_INT32]\n  device='CPU'; T in [DT_INT8]\n  device='CPU'; T in [DT_UINT8]\n  device='CPU'; T in [DT_INT16]\n  device='CPU'; T in [DT_UINT16]\n  device='CPU'; T in [DT_UINT32]\n  device='CPU'; T in [DT_INT64]\n  device='CPU'; T in [DT_UINT64]\n  device='GPU'; T in [DT_DOUBLE]\n  device='GPU'; T in [DT_FLOAT]\n  device='GPU'; T in [DT_BFLOAT16]\n  device='GPU'; T in [DT_HALF]\n [Op:SpaceToBatchND] name: "),  # atrous_conv2d on eager/eigen
         ('TypeError', "Value passed to parameter 'input' has DataType int8 not in list of allowed values: float16, bfloat16, float32"),  # max_pool on xla/eigen
+        ('TypeError', "Value passed to parameter 'x' has DataType uint8 not in list of allowed values: bfloat16, float16, float32, float64, int8, int16, int32, int64, complex64, complex128"),  # erosion2d on function/eigen
+        ('InvalidArgumentError', 'No OpKernel was registered to support Op \'ExtractImagePatches\' used by {{node ExtractImagePatches}} with these attrs: [rates=[1, 1, 1, 1], padding="VALID", strides=[1, 1, 1, 1], ksizes=[1, 2, 2, 1], T=DT_BOOL]\nRegistered devices: [CPU]\nRegistered kernels:\n  device=\'XLA_GPU_JIT\'; T in [DT_FLOAT, DT_DOUBLE, DT_BFLOAT16, DT_HALF]\n  device=\'XLA_CPU_JIT\'; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_BFLOAT16, DT_HALF]\n  device=\'CPU\'; T in [DT_COMPLEX128]\n  device=\'CPU\'; T in [DT_COMPLEX64]\n  device=\'CPU\'; T in [DT_DOUBLE]\n  device=\'CPU\'; T in [DT_FLOAT]\n  device=\'CPU\'; T in [DT_BFLOAT16]\n  device=\'CPU\'; T in [DT_HALF]\n  device=\'CPU\'; T in [DT_INT32]\n  device=\'CPU\'; T in [DT_INT8]\n  device=\'CPU\'; T in [DT_UINT8]\n  device=\'CPU\'; T in [DT_INT16]\n  device=\'CPU\'; T in [DT_UINT16]\n  device=\'CPU\'; T in [DT_UINT32]\n  device=\'CPU\'; T in [DT_INT64]\n  device=\'CPU\'; T in [DT_UINT64]\n  device=\'GPU\'; T in [DT_BOOL]\n  device=\'GPU\'; T in [DT_COMPLEX128]\n  device=\'GPU\'; T in [DT_COMPLEX64]\n  device=\'GPU\'; T in [DT_DOUBLE]\n  device=\'GPU\'; T in [DT_FLOAT]\n  device=\'GPU\'; T in [DT_BFLOAT16]\n  device=\'GPU\'; T in [DT_HALF]\n\n\t [[ExtractImagePatches]] [Op:__inference_<lambda>_34]'),  # extract_patches on function/onednn
     ),
     'rank': (
         ('ValueError', 'Shape must be rank 1 but is rank 0 for \'{{node BiasAdd}} = BiasAdd[T=DT_FLOAT, data_format="NHWC"](feeds, feeds_1)\' with input shapes: [1,4,4,3], [].'),  # bias_add on xla/eigen
@@ -68,6 +76,8 @@ SAMPLES = {
         ('InvalidArgumentError', 'Length for attr \'strides\' of 1 must be at least minimum 5\n\t; NodeDef: {{node Conv3D}}; Op<name=Conv3D; signature=input:T, filter:T -> output:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]; attr=strides:list(int),min=5; attr=padding:string,allowed=["SAME", "VALID"]; attr=data_format:string,default="NDHWC",allowed=["NDHWC", "NCDHW"]; attr=dilations:list(int),default=[1, 1, 1, 1, 1]> [Op:Conv3D] name: '),  # conv3d on eager/eigen
         ('TypeError', "Expected list for 'strides' argument to 'conv3d' Op, not 2."),  # conv3d on eager/eigen
         ('TypeError', "Expected list for 'strides' argument to 'conv3d' Op, not 2."),  # conv3d on xla/eigen
+        ('InvalidArgumentError', '{{function_node __wrapped__Dilation2D_device_/job:localhost/replica:0/task:0/device:CPU:0}} Sliding window stride field must specify 4 dimensions [Op:Dilation2D] name: '),  # dilation2d on eager/eigen
+        ('ValueError', 'Dilation2D requires the stride attribute to contain 4 values, but got: 5 for \'{{node Dilation2D}} = Dilation2D[T=DT_FLOAT, padding="SAME", rates=[1, 1, 1, 1], strides=[1, 1, 1, 1, 1]](a, b)\' with input shapes: [1,5,6,3], [2,2,3].'),  # dilation2d on function/eigen
     ),
     'dilations-length': (
         ('ValueError', 'dilations should be of length 1, 2 or 4. Received: dilations=[] of length 0'),  # conv2d on eager/eigen
@@ -77,26 +87,45 @@ SAMPLES = {
         ('ValueError', 'Conv3D requires the dilation attribute to contain 5 values, but got: 1 for \'{{node Conv3D}} = Conv3D[T=DT_FLOAT, data_format="NDHWC", dilations=[2], padding="SAME", strides=[1, 1, 1, 1, 1]](feeds, feeds_1)\' with input shapes: [1,4,4,4,3], [2,2,2,3,2].'),  # conv3d on function/eigen
         ('TypeError', "Expected list for 'dilations' argument to 'conv3d' Op, not 2."),  # conv3d on eager/eigen
         ('TypeError', "Expected list for 'dilations' argument to 'conv3d' Op, not 2."),  # conv3d on xla/eigen
+        ('InvalidArgumentError', '{{function_node __wrapped__Dilation2D_device_/job:localhost/replica:0/task:0/device:CPU:0}} Input stride (atrous rate) field must specify 4 dimensions [Op:Dilation2D] name: '),  # dilation2d on eager/eigen
+        ('ValueError', 'Dilation2D requires the rates attribute to contain 4 values, but got: 5 for \'{{node Dilation2D}} = Dilation2D[T=DT_FLOAT, padding="SAME", rates=[1, 1, 1, 1, 1], strides=[1, 1, 1, 1]](a, b)\' with input shapes: [1,5,6,3], [2,2,3].'),  # dilation2d on xla/eigen
+        ('TypeError', "Expected list for 'rates' argument to 'dilation2d' Op, not 2."),  # dilation2d on eager/onednn
+        ('InvalidArgumentError', 'Length for attr \'rates\' of 3 must be at least minimum 4\n\t; NodeDef: {{node Dilation2D}}; Op<name=Dilation2D; signature=input:T, filter:T -> output:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]; attr=strides:list(int),min=4; attr=rates:list(int),min=4; attr=padding:string,allowed=["SAME", "VALID"]> [Op:Dilation2D] name: '),  # dilation2d on eager/eigen
+        ('ValueError', "Attr 'rates' of 'ExtractImagePatches' Op passed list of length 3 less than minimum 4."),  # extract_patches on function/eigen
     ),
     'ksize-length': (
         ('ValueError', 'ksize should be of length 1, 2 or 4. Received: ksize=[] of length 0'),  # max_pool2d on eager/eigen
         ('ValueError', 'ksize should be of length 1, 2 or 4. Received: ksize=[] of length 0'),  # max_pool2d on function/eigen
         ('ValueError', 'ksize should be of length 1, 2 or 4. Received: ksize=[] of length 0'),  # max_pool2d on xla/eigen
+        ('InvalidArgumentError', 'Length for attr \'ksizes\' of 3 must be at least minimum 4\n\t; NodeDef: {{node ExtractImagePatches}}; Op<name=ExtractImagePatches; signature=images:T -> patches:T; attr=ksizes:list(int),min=4; attr=strides:list(int),min=4; attr=rates:list(int),min=4; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_INT8, DT_INT16, DT_INT32, DT_INT64, DT_UINT8, DT_UINT16, DT_UINT32, DT_UINT64, DT_COMPLEX64, DT_COMPLEX128, DT_BOOL]; attr=padding:string,allowed=["SAME", "VALID"]> [Op:ExtractImagePatches] name: '),  # extract_patches on eager/eigen
+        ('ValueError', "Attr 'ksizes' of 'ExtractImagePatches' Op passed list of length 3 less than minimum 4."),  # extract_patches on function/onednn
+        ('TypeError', "Expected list for 'ksizes' argument to 'extract_image_patches' Op, not 2."),  # extract_patches on xla/eigen
+        ('ValueError', 'ExtractImagePatches requires the ksizes attribute to contain 4 values, but got: 5 for \'{{node ExtractImagePatches}} = ExtractImagePatches[T=DT_FLOAT, ksizes=[1, 2, 2, 1, 1], padding="VALID", rates=[1, 1, 1, 1], strides=[1, 1, 1, 1]](a)\' with input shapes: [1,5,6,3].'),  # extract_patches on function/eigen
     ),
     'strides-batch-channel': (
         ('UnimplementedError', '{{function_node __wrapped__Conv2D_device_/job:localhost/replica:0/task:0/device:CPU:0}} Current implementation does not yet support strides in the batch and depth dimensions. [Op:Conv2D] name: '),  # conv1d on eager/eigen
         ('UnimplementedError', '{{function_node __wrapped__AvgPool_device_/job:localhost/replica:0/task:0/device:CPU:0}} Pooling is not yet supported on the batch dimension. [Op:AvgPool] name: '),  # avg_pool2d on eager/eigen
         ('UnimplementedError', 'Graph execution error:\n\nDetected at node AvgPool2D defined at (most recent call last):\n  File "<frozen runpy>", line 198, in _run_module_as_main\n\n  File "<frozen runpy>", line 88, in _run_code\n\n  File "/work/main/harness/worker.py", line 153, in <module>\n\n  File "/work/main/harness/worker.py", line 147, in main\n\n  File "/work/main/harness/worker.py", line 122, in run\n\n  File "/work/main/harness/worker.py", line 69, in program\n\n  File "/work/main/harness/worker.py", line 58, in forward\n\nPooling is not yet supported on the batch dimension.\n\t [[{{node AvgPool2D}}]] [Op:__inference_program_1071]'),  # avg_pool2d on function/eigen
         ('UnimplementedError', 'Current implementation does not yet support strides in the batch and depth dimensions.\n\t [[{{node conv1d}}]]\n\ttf2xla conversion failed while converting __inference_program_959[_XlaMustCompile=true,config_proto=13561319589895757934,executor_type=11160318154034397263]. Run with TF_DUMP_GRAPH_PREFIX=/path/to/dump/dir and --vmodule=xla_compiler=2 to obtain a dump of the compiled functions. [Op:__inference_program_959]'),  # conv1d on xla/eigen
+        ('UnimplementedError', '{{function_node __wrapped__Dilation2D_device_/job:localhost/replica:0/task:0/device:CPU:0}} Stride is only supported across spatial dimensions. [Op:Dilation2D] name: '),  # dilation2d on eager/eigen
+        ('UnimplementedError', '{{function_node __inference_<lambda>_46}} Stride is only supported across spatial dimensions.\n\t [[{{node Dilation2D}}]] [Op:__inference_<lambda>_46]'),  # dilation2d on function/onednn
+        ('UnimplementedError', '{{function_node __wrapped__ExtractImagePatches_device_/job:localhost/replica:0/task:0/device:CPU:0}} Only support strides across space. [Op:ExtractImagePatches] name: '),  # extract_patches on eager/eigen
     ),
     'dilations-batch-channel': (
         ('UnimplementedError', '{{function_node __wrapped__Conv2D_device_/job:localhost/replica:0/task:0/device:CPU:0}} Current implementation does not yet support dilations in the batch and depth dimensions. [Op:Conv2D] name: '),  # conv1d on eager/eigen
         ('UnimplementedError', 'Graph execution error:\n\nDetected at node conv1d defined at (most recent call last):\n  File "<frozen runpy>", line 198, in _run_module_as_main\n\n  File "<frozen runpy>", line 88, in _run_code\n\n  File "/work/main/harness/worker.py", line 153, in <module>\n\n  File "/work/main/harness/worker.py", line 147, in main\n\n  File "/work/main/harness/worker.py", line 122, in run\n\n  File "/work/main/harness/worker.py", line 69, in program\n\n  File "/work/main/harness/worker.py", line 58, in forward\n\nCurrent implementation does not yet support dilations in the batch and depth dimensions.\n\t [[{{node conv1d}}]] [Op:__inference_program_966]'),  # conv1d on function/eigen
         ('UnimplementedError', 'Current implementation does not support dilations in the batch and depth dimensions.\n\t [[{{node conv1d}}]]\n\ttf2xla conversion failed while converting __inference_program_972[_XlaMustCompile=true,config_proto=13561319589895757934,executor_type=11160318154034397263]. Run with TF_DUMP_GRAPH_PREFIX=/path/to/dump/dir and --vmodule=xla_compiler=2 to obtain a dump of the compiled functions. [Op:__inference_program_972]'),  # conv1d on xla/eigen
+        ('UnimplementedError', '{{function_node __wrapped__Dilation2D_device_/job:localhost/replica:0/task:0/device:CPU:0}} Rate is only supported across spatial dimensions. [Op:Dilation2D] name: '),  # dilation2d on eager/onednn
+        ('UnimplementedError', '{{function_node __inference_<lambda>_64}} Rate is only supported across spatial dimensions.\n\t [[{{node Dilation2D}}]] [Op:__inference_<lambda>_64]'),  # dilation2d on function/eigen
+        ('UnimplementedError', '{{function_node __wrapped__ExtractImagePatches_device_/job:localhost/replica:0/task:0/device:CPU:0}} Only support rates across space. [Op:ExtractImagePatches] name: '),  # extract_patches on eager/eigen
     ),
     'ksize-batch-channel': (
         ('UnimplementedError', '{{function_node __wrapped__MaxPool_device_/job:localhost/replica:0/task:0/device:CPU:0}} Pooling is not yet supported on the batch dimension. [Op:MaxPool] name: '),  # max_pool2d on eager/eigen
         ('UnimplementedError', 'Graph execution error:\n\nDetected at node MaxPool2d defined at (most recent call last):\n  File "<frozen runpy>", line 198, in _run_module_as_main\n\n  File "<frozen runpy>", line 88, in _run_code\n\n  File "/work/main/harness/worker.py", line 153, in <module>\n\n  File "/work/main/harness/worker.py", line 147, in main\n\n  File "/work/main/harness/worker.py", line 122, in run\n\n  File "/work/main/harness/worker.py", line 69, in program\n\n  File "/work/main/harness/worker.py", line 58, in forward\n\nPooling is not yet supported on the batch dimension.\n\t [[{{node MaxPool2d}}]] [Op:__inference_program_1065]'),  # max_pool2d on function/eigen
+        ('UnimplementedError', '{{function_node __wrapped__ExtractImagePatches_device_/job:localhost/replica:0/task:0/device:CPU:0}} Only support ksizes across space. [Op:ExtractImagePatches] name: '),  # extract_patches on eager/eigen
+        ('UnimplementedError', 'Current implementation does not yet support kernel sizes > 1 in the batch and depth dimensions.\n\t [[{{node ExtractImagePatches}}]]\n\ttf2xla conversion failed while converting __inference_<lambda>_135[_XlaMustCompile=true,config_proto=13561319589895757934,executor_type=11160318154034397263]. Run with TF_DUMP_GRAPH_PREFIX=/path/to/dump/dir and --vmodule=xla_compiler=2 to obtain a dump of the compiled functions. [Op:__inference_<lambda>_135]'),  # extract_patches on xla/eigen
+        ('UnimplementedError', '{{function_node __wrapped__AvgPool_device_/job:localhost/replica:0/task:0/device:CPU:0}} Non-spatial pooling is not yet supported. Volunteers? :) [Op:AvgPool] name: '),  # avg_pool2d on eager/eigen
+        ('UnimplementedError', '{{function_node __inference_<lambda>_210}} Non-spatial pooling is not yet supported. Volunteers? :)\n\t [[{{node AvgPool2D}}]] [Op:__inference_<lambda>_210]'),  # avg_pool2d on function/eigen
     ),
     'strides-not-positive': (
         ('InvalidArgumentError', '{{function_node __wrapped__MaxPool_device_/job:localhost/replica:0/task:0/device:CPU:0}} Stride must be > 0, but got 0 [Op:MaxPool] name: '),  # max_pool2d on eager/eigen
@@ -104,6 +133,7 @@ SAMPLES = {
         ('ValueError', 'all values of `strides` must be positive. Received: strides=[0 1]'),  # pool on eager/eigen
         ('ValueError', 'all values of `strides` must be positive. Received: strides=[0 1]'),  # pool on function/eigen
         ('ValueError', 'all values of `strides` must be positive. Received: strides=[0 1]'),  # pool on xla/eigen
+        ('OutOfRangeError', '{{function_node __wrapped__ExtractImagePatches_device_/job:localhost/replica:0/task:0/device:CPU:0}} strides is out of range. [Op:ExtractImagePatches] name: '),  # extract_patches on eager/eigen
     ),
     'dilations-not-positive': (
         ('InvalidArgumentError', '{{function_node __wrapped__Conv2D_device_/job:localhost/replica:0/task:0/device:CPU:0}} Dilated rates should be larger than 0. [Op:Conv2D] name: '),  # conv2d on eager/eigen
@@ -111,6 +141,8 @@ SAMPLES = {
         ('UnimplementedError', 'Dilation values must be positive; 0th spatial dimension had dilation 0\n\t [[{{node conv2d_transpose}}]]\n\ttf2xla conversion failed while converting __inference_program_1391[_XlaMustCompile=true,config_proto=13561319589895757934,executor_type=11160318154034397263]. Run with TF_DUMP_GRAPH_PREFIX=/path/to/dump/dir and --vmodule=xla_compiler=2 to obtain a dump of the compiled functions. [Op:__inference_program_1391]'),  # conv2d_transpose on xla/eigen
         ('ValueError', '`dilation_rate` must be positive. Received: dilation_rate=[0 1]'),  # depthwise_conv2d on eager/eigen
         ('ValueError', '`rate` cannot be less than one. Received: rate=0'),  # atrous_conv2d_transpose on eager/eigen
+        ('OutOfRangeError', '{{function_node __wrapped__ExtractImagePatches_device_/job:localhost/replica:0/task:0/device:CPU:0}} rates is out of range. [Op:ExtractImagePatches] name: '),  # extract_patches on eager/eigen
+        ('OutOfRangeError', '{{function_node __inference_<lambda>_14}} rates is out of range.\n\t [[{{node ExtractImagePatches}}]] [Op:__inference_<lambda>_14]'),  # extract_patches on function/eigen
     ),
     'ksize-not-positive': (
         ('InvalidArgumentError', '{{function_node __wrapped__MaxPool_device_/job:localhost/replica:0/task:0/device:CPU:0}} Sliding window ksize must be positive. The specified or inferred ksize is: 1,0,0,1 [Op:MaxPool] name: '),  # max_pool2d on eager/eigen
@@ -119,6 +151,9 @@ SAMPLES = {
         ('InvalidArgumentError', 'TF to XLA legalization failed: <unknown>:0: error: loc(fused["AvgPool3D:", "AvgPool3D"]): expects window to have positive value for 2-th window dimension, but got 0.\n\n\tFailure to legalize AvgPool3D using MlirXlaOpKernel in the tf2xla bridge.\n\nStack trace for op definition: \nFile "<frozen runpy>", line 198, in _run_module_as_main\nFile "<frozen runpy>", line 88, in _run_code\nFile "/work/main/harness/worker.py", line 189, in <module>\nFile "/work/main/harness/worker.py", line 183, in main\nFile "/work/main/harness/worker.py", line 157, in run\nFile "/work/main/harness/worker.py", line 104, in program\nFile "/work/main/harness/worker.py", line 93, in forward\n\n\t [[{{node AvgPool3D}}]]\n\ttf2xla conversion failed while converting __inference_program_60[_XlaMustCompile=true,config_proto=13561319589895757934,executor_type=11160318154034397263]. Run with TF_DUMP_GRAPH_PREFIX=/path/to/dump/dir and --vmodule=xla_compiler=2 to obtain a dump of the compiled functions. [Op:__inference_program_60]'),  # avg_pool3d on xla/eigen
         ('InvalidArgumentError', '{{function_node __wrapped__MaxPool3D_device_/job:localhost/replica:0/task:0/device:CPU:0}} Sliding window ksize field must have non-negative dimensions [Op:MaxPool3D] name: '),  # max_pool3d on eager/eigen
         ('ValueError', 'ksize must be a positive int32 value, got:0 for \'{{node MaxPoolWithArgmax}} = MaxPoolWithArgmax[T=DT_HALF, Targmax=DT_INT64, include_batch_in_index=true, ksize=[1, 2, 0, 1], padding="SAME", strides=[1, 1, 2, 1]](feeds)\' with input shapes: [2,5,2,2].'),  # max_pool_with_argmax on function/onednn
+        ('OutOfRangeError', '{{function_node __wrapped__ExtractImagePatches_device_/job:localhost/replica:0/task:0/device:CPU:0}} ksizes is out of range. [Op:ExtractImagePatches] name: '),  # extract_patches on eager/eigen
+        ('OutOfRangeError', '{{function_node __inference_<lambda>_168}} ksizes is out of range.\n\t [[{{node ExtractImagePatches}}]] [Op:__inference_<lambda>_168]'),  # extract_patches on function/onednn
+        ('ValueError', 'Negative dimension size caused by overflow when multiplying 3 and -2 for \'{{node ExtractImagePatches}} = ExtractImagePatches[T=DT_FLOAT, ksizes=[1, -1, 2, 1], padding="VALID", rates=[1, 1, 1, 1], strides=[1, 1, 1, 1]](a)\' with input shapes: [1,5,6,3].'),  # extract_patches on function/eigen
     ),
     'strides-with-dilations': (
         ('ValueError', '`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: strides=[2] and dilation_rate=[2]'),  # convolution on eager/eigen
@@ -156,6 +191,11 @@ SAMPLES = {
         ('InvalidArgumentError', '{{function_node __wrapped__Conv2D_device_/job:localhost/replica:0/task:0/device:CPU:0}} All elements of explicit_paddings must be nonnegative [Op:Conv2D] name: '),  # conv2d on eager/eigen
         ('ValueError', 'All elements of explicit_paddings must be nonnegative for \'{{node MaxPool2d}} = MaxPool[T=DT_FLOAT, data_format="NHWC", explicit_paddings=[0, 0, -1, 0, 0, 0, 0, 0], ksize=[1, 2, 2, 1], padding="EXPLICIT", strides=[1, 1, 1, 1]](feeds)\' with input shapes: [1,4,4,3].'),  # max_pool2d on function/eigen
         ('ValueError', 'All elements of explicit_paddings must be nonnegative for \'{{node MaxPool2d}} = MaxPool[T=DT_FLOAT, data_format="NHWC", explicit_paddings=[0, 0, -1, 0, 0, 0, 0, 0], ksize=[1, 2, 2, 1], padding="EXPLICIT", strides=[1, 1, 1, 1]](feeds)\' with input shapes: [1,4,4,3].'),  # max_pool2d on xla/eigen
+        ('InvalidArgumentError', '{{function_node __wrapped__SpaceToBatchND_device_/job:localhost/replica:0/task:0/device:CPU:0}} Paddings must be non-negative [Op:SpaceToBatchND] name: '),  # dilation2d on eager/eigen
+        ('ValueError', "paddings cannot be negative for '{{node convolution/SpaceToBatchND}} = SpaceToBatchND[T=DT_FLOAT, Tblock_shape=DT_INT32, Tpaddings=DT_INT32](a, convolution/SpaceToBatchND/block_shape, convolution/SpaceToBatchND/paddings)' with input shapes: [1,5,6,3], [2], [2,2] and with computed input tensors: input[1] = <2 2>, input[2] = <[-1 2][2 0]>."),  # dilation2d on function/eigen
+        ('ValueError', "paddings cannot be negative for '{{node convolution/SpaceToBatchND}} = SpaceToBatchND[T=DT_FLOAT, Tblock_shape=DT_INT32, Tpaddings=DT_INT32](a, convolution/SpaceToBatchND/block_shape, convolution/SpaceToBatchND/paddings)' with input shapes: [1,5,6,3], [2], [2,2] and with computed input tensors: input[1] = <2 2>, input[2] = <[-1 2][2 0]>."),  # dilation2d on xla/onednn
+        ('InvalidArgumentError', '{{function_node __wrapped__SpaceToBatchND_device_/job:localhost/replica:0/task:0/device:CPU:0}} Paddings must be non-negative [Op:SpaceToBatchND] name: '),  # from a window-zero configuration: space_to_batch's paddings of an empty window
+        ('ValueError', "paddings cannot be negative for '{{node depthwise/SpaceToBatchND}} = SpaceToBatchND[T=DT_HALF, Tblock_shape=DT_INT32, Tpaddings=DT_INT32](feeds, depthwise/SpaceToBatchND/block_shape, depthwise/SpaceToBatchND/paddings)' with input shapes: [3,2,8,4], [2], [2,2] and with computed input tensors: input[1] = <1 3>, input[2] = <[-1 0][4 6]>."),  # from a window-zero configuration: space_to_batch's paddings of an empty window
     ),
     'pool-padding-too-large': (
         ('InvalidArgumentError', '{{function_node __wrapped__MaxPool_device_/job:localhost/replica:0/task:0/device:CPU:0}} Top padding 2 needs to be smaller than the window size 2 [Op:MaxPool] name: '),  # max_pool2d on eager/eigen
@@ -184,6 +224,8 @@ SAMPLES = {
         ('ValueError', 'The number of input channels is not divisible by the corresponding number of output filters. Received: input.shape=(1, 2, 4) with 2 channels and filters.shape=(2, 3, 3) with 3 output filters.'),  # convolution on eager/eigen
         ('ValueError', 'Dimensions must be equal, but are 3 and 4 for \'{{node depthwise}} = DepthwiseConv2dNative[T=DT_HALF, data_format="NCHW", dilations=[1, 1, 1, 1], explicit_paddings=[], padding="SAME", strides=[1, 1, 4, 2]](feeds, feeds_1)\' with input shapes: [3,3,5,4], [3,5,4,2].'),  # depthwise_conv2d on function/onednn
         ('ValueError', '`value` channel count must be compatible with `filters` input channel count. Received: value.shape=(2, 5, 5, 2) with channel count 2 and filters.shape=(4, 2, 3, 3) with input channel count 3.'),  # atrous_conv2d_transpose on xla/eigen
+        ('ValueError', 'Dimensions must be equal, but are 3 and 2 for \'{{node Dilation2D}} = Dilation2D[T=DT_FLOAT, padding="SAME", rates=[1, 1, 1, 1], strides=[1, 1, 1, 1]](a, b)\' with input shapes: [1,5,6,3], [2,2,2].'),  # dilation2d on function/eigen
+        ('InvalidArgumentError', '{{function_node __wrapped__Dilation2D_device_/job:localhost/replica:0/task:0/device:CPU:0}} input and filter must have the same depth: 3 vs 2 [Op:Dilation2D] name: '),  # dilation2d on eager/onednn
     ),
     'filter-depth-zero': (
         ('InvalidArgumentError', '{{function_node __wrapped__Conv2D_device_/job:localhost/replica:0/task:0/device:CPU:0}} filter depth must be stricly positive, got 0 [Op:Conv2D]'),  # atrous_conv2d on eager/eigen
@@ -278,6 +320,35 @@ SAMPLES = {
         ('LookupError', 'gradient registry has no entry for: MaxPoolGradGradV2'),  # MaxPoolGradGrad-as-forward on eager/onednn
         ('LookupError', 'gradient registry has no entry for: MaxPoolGradGradV2'),  # MaxPoolGradGrad-as-forward on function/onednn
     ),
+    'morphology-data-format': (
+        ('ValueError', "`data_format` values other  than 'NHWC' are not supported. Received: data_format=NCHW"),  # dilation2d on eager/eigen
+        ('ValueError', "`data_format` values other  than 'NHWC' are not supported. Received: data_format=NCHW"),  # erosion2d on function/eigen
+        ('ValueError', "`data_format` values other  than 'NHWC' are not supported. Received: data_format=NCHW"),  # dilation2d on xla/onednn
+    ),
+    'depth-pool-spatial': (
+        ('UnimplementedError', '{{function_node __wrapped__MaxPool_device_/job:localhost/replica:0/task:0/device:CPU:0}} MaxPooling supports exactly one of pooling across depth or pooling across width/height. [Op:MaxPool] name: '),  # max_pool2d on eager/eigen
+        ('UnimplementedError', '{{function_node __inference_<lambda>_183}} MaxPooling supports exactly one of pooling across depth or pooling across width/height.\n\t [[{{node MaxPool2d}}]] [Op:__inference_<lambda>_183]'),  # max_pool2d on function/onednn
+    ),
+    'depth-pool-divides-depth': (
+        ('UnimplementedError', '{{function_node __wrapped__MaxPool_device_/job:localhost/replica:0/task:0/device:CPU:0}} Depthwise max pooling requires the depth window to evenly divide the input depth [Op:MaxPool] name: '),  # max_pool2d on eager/onednn
+        ('UnimplementedError', '{{function_node __inference_<lambda>_155}} Depthwise max pooling requires the depth window to evenly divide the input depth\n\t [[{{node MaxPool2d}}]] [Op:__inference_<lambda>_155]'),  # max_pool2d on function/eigen
+        ('UnimplementedError', '{{function_node __wrapped__MaxPool_device_/job:localhost/replica:0/task:0/device:CPU:0}} Depthwise max pooling requires the depth window to evenly divide the input depth [Op:MaxPool] name: '),  # max_pool2d on eager/eigen
+    ),
+    'depth-pool-stride': (
+        ('UnimplementedError', '{{function_node __wrapped__MaxPool_device_/job:localhost/replica:0/task:0/device:CPU:0}} Depthwise max pooling requires the depth window to equal the depth stride [Op:MaxPool] name: '),  # max_pool2d on eager/eigen
+        ('UnimplementedError', '{{function_node __inference_<lambda>_169}} Depthwise max pooling requires the depth window to equal the depth stride\n\t [[{{node MaxPool2d}}]] [Op:__inference_<lambda>_169]'),  # max_pool2d on function/onednn
+    ),
+    'depth-pool-explicit-padding': (
+        ('UnimplementedError', '{{function_node __wrapped__MaxPool_device_/job:localhost/replica:0/task:0/device:CPU:0}} Depthwise max pooling does not support explicit padding. [Op:MaxPool] name: '),  # max_pool2d on eager/eigen
+        ('UnimplementedError', '{{function_node __inference_<lambda>_197}} Depthwise max pooling does not support explicit padding.\n\t [[{{node MaxPool2d}}]] [Op:__inference_<lambda>_197]'),  # max_pool2d on function/eigen
+    ),
+    'dilated-window-overflow': (
+        ('InvalidArgumentError', '{{function_node __wrapped__SpaceToBatchND_device_/job:localhost/replica:0/task:0/device:CPU:0}} Paddings must be non-negative [Op:SpaceToBatchND] name: '),  # atrous_conv2d on eager/eigen
+        ('ValueError', "paddings cannot be negative for '{{node convolution/SpaceToBatchND}} = SpaceToBatchND[T=DT_FLOAT, Tblock_shape=DT_INT32, Tpaddings=DT_INT32](a, convolution/SpaceToBatchND/block_shape, convolution/SpaceToBatchND/paddings)' with input shapes: [1,5,6,3], [2], [2,2] and with computed input tensors: input[1] = <2147483647 2147483647>, input[2] = <[1073741823 -1073741828][1073741823 -1073741829]>."),  # atrous_conv2d on function/onednn
+        ('ValueError', "paddings cannot be negative for '{{node convolution/SpaceToBatchND}} = SpaceToBatchND[T=DT_FLOAT, Tblock_shape=DT_INT32, Tpaddings=DT_INT32](a, convolution/SpaceToBatchND/block_shape, convolution/SpaceToBatchND/paddings)' with input shapes: [1,5,6,3], [2], [2,2] and with computed input tensors: input[1] = <2147483647 2147483647>, input[2] = <[1073741823 -1073741828][1073741823 -1073741829]>."),  # convolution on xla/eigen
+        ('ValueError', "paddings cannot be negative for '{{node depthwise/SpaceToBatchND}} = SpaceToBatchND[T=DT_FLOAT, Tblock_shape=DT_INT32, Tpaddings=DT_INT32](a, depthwise/SpaceToBatchND/block_shape, depthwise/SpaceToBatchND/paddings)' with input shapes: [1,5,6,3], [2], [2,2] and with computed input tensors: input[1] = <2147483647 2147483647>, input[2] = <[1073741823 -1073741828][1073741823 -1073741829]>."),  # depthwise_conv2d on function/eigen
+        ('InvalidArgumentError', '{{function_node __wrapped__SpaceToBatchND_device_/job:localhost/replica:0/task:0/device:CPU:0}} Paddings must be non-negative [Op:SpaceToBatchND] name: '),  # separable_conv2d on eager/onednn
+    ),
 }
 
 NO_RULE = (
@@ -286,15 +357,12 @@ NO_RULE = (
     ('InvalidArgumentError', '{{function_node __wrapped__DepthwiseConv2dNative_device_/job:localhost/replica:0/task:0/device:CPU:0}} Current implementation only supports equal length strides in the row and column dimensions. [Op:DepthwiseConv2dNative] name: '),  # depthwise_conv2d on eager/eigen, the reference: strides-not-positive
     ('AbortedError', '{{function_node __wrapped____MklNativeConv2D_device_/job:localhost/replica:0/task:0/device:CPU:0}} Operation received an exception:Status: 2, message: could not create a primitive descriptor for the convolution forward propagation primitive. Run workload with environment variable ONEDNN_VERBOSE=all to get additional diagnostic information., in file tensorflow/core/kernels/mkl/mkl_conv_ops.cc:1112 [Op:Conv2D] name: '),  # conv2d on eager/onednn, the reference: explicit-padding-negative
     ('ZeroDivisionError', 'integer modulo by zero'),  # atrous_conv2d on eager/eigen, the reference: filter-depth-zero
-    ('InvalidArgumentError', '{{function_node __wrapped__SpaceToBatchND_device_/job:localhost/replica:0/task:0/device:CPU:0}} Paddings must be non-negative [Op:SpaceToBatchND] name: '),  # convolution on eager/eigen, the reference: window-zero
     ('InvalidArgumentError', '{{function_node __wrapped__MaxPoolWithArgmax_device_/job:localhost/replica:0/task:0/device:CPU:0}} tensor_in must not be empty (2) [Op:MaxPoolWithArgmax] name: '),  # max_pool_with_argmax on eager/eigen, the reference: negative-output-size
     ('InvalidArgumentError', '{{function_node __wrapped__Conv2DBackpropInput_device_/job:localhost/replica:0/task:0/device:CPU:0}} Conv2DCustomBackpropInputOp only supports NHWC. [Op:Conv2DBackpropInput]'),  # conv2d_transpose on eager/eigen, the reference: output-shape-mismatch
     ('InvalidArgumentError', '{{function_node __wrapped__Conv2DBackpropInput_device_/job:localhost/replica:0/task:0/device:CPU:0}} Current CPU implementations do not yet support dilation rates larger than 1. [Op:Conv2DBackpropInput]'),  # conv2d_transpose on eager/eigen, the reference: dilations-not-positive
-    ('UnimplementedError', '{{function_node __wrapped__MaxPool_device_/job:localhost/replica:0/task:0/device:CPU:0}} Depthwise max pooling requires the depth window to evenly divide the input depth [Op:MaxPool] name: '),  # max_pool2d on eager/eigen, the reference: ksize-batch-channel
     ('InternalError', '{{function_node __wrapped__Conv2DBackpropInput_device_/job:localhost/replica:0/task:0/device:CPU:0}} Failed to call dnnl_sgemm. Error code: 2 [Op:Conv2DBackpropInput]'),  # atrous_conv2d_transpose on eager/eigen, the reference: window-zero
     ('InvalidArgumentError', '{{function_node __wrapped__SpaceToBatchND_device_/job:localhost/replica:0/task:0/device:CPU:0}} padded_shape[0]=2 is not divisible by block_shape[0]=4 [Op:SpaceToBatchND]'),  # atrous_conv2d_transpose on eager/eigen, the reference: output-shape-mismatch
     ('InvalidArgumentError', '{{function_node __wrapped__Conv3D_device_/job:localhost/replica:0/task:0/device:CPU:0}} CPU implementation of Conv3D currently only supports dilated rates of 1. [Op:Conv3D] name: '),  # conv3d on eager/eigen, the reference: channel-mismatch
-    ('ValueError', "paddings cannot be negative for '{{node depthwise/SpaceToBatchND}} = SpaceToBatchND[T=DT_HALF, Tblock_shape=DT_INT32, Tpaddings=DT_INT32](feeds, depthwise/SpaceToBatchND/block_shape, depthwise/SpaceToBatchND/paddings)' with input shapes: [3,2,8,4], [2], [2,2] and with computed input tensors: input[1] = <1 3>, input[2] = <[-1 0][4 6]>."),  # depthwise_conv2d on function/onednn, the reference: window-zero
 )
 
 
