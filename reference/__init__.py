@@ -7,21 +7,18 @@ tf.image.extract_patches. Invalid arguments raise InvalidArgumentError (a
 ValueError) whose `rule` names the broken rule (reference.errors.RULES). reference.grad.vjp gives
 every op's gradients.
 """
+import importlib
+import pkgutil
+
 from . import grad
 from .conv import conv_general
 from .errors import InvalidArgumentError
-from .morphology import dilation2d, erosion2d, extract_patches
-from .nn import atrous_conv2d, bias_add, conv1d, conv2d, conv3d, convolution, depthwise_conv2d, separable_conv2d
 from .padding import window_geometry
-from .pooling import (avg_pool, avg_pool1d, avg_pool2d, avg_pool3d, max_pool, max_pool1d, max_pool2d, max_pool3d,
-                      max_pool_with_argmax, pool)
-from .transpose import atrous_conv2d_transpose, conv1d_transpose, conv2d_transpose, conv3d_transpose, conv_transpose
+from .plans import OPS
 from .window import window_reduce
 
-__all__ = [
-    "InvalidArgumentError", "conv_general", "window_reduce", "window_geometry", "grad",
-    "conv1d", "conv2d", "conv3d", "convolution", "atrous_conv2d", "depthwise_conv2d", "separable_conv2d",
-    "conv1d_transpose", "conv2d_transpose", "conv3d_transpose", "conv_transpose", "atrous_conv2d_transpose",
-    "max_pool", "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool", "avg_pool1d", "avg_pool2d", "avg_pool3d",
-    "pool", "max_pool_with_argmax", "bias_add", "dilation2d", "erosion2d", "extract_patches",
-]
+for _module in pkgutil.iter_modules(__path__):      # every module's ops register themselves (plans.OPS)
+    importlib.import_module(f"{__name__}.{_module.name}")
+globals().update(OPS)
+
+__all__ = ["InvalidArgumentError", "conv_general", "window_reduce", "window_geometry", "grad", *sorted(OPS)]

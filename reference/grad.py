@@ -28,7 +28,7 @@ import math
 
 import numpy as np
 
-from . import conv, morphology, nn, pooling, transpose
+from . import conv, morphology, nn, plans
 from .conv import conv_general
 from .errors import InvalidArgumentError
 from .plans import ChainPlan, ConvPlan, PoolPlan
@@ -136,8 +136,6 @@ def _patch_vjp(plan, dy):
     return {"images": dx}
 
 
-OPS = {name: getattr(module, name) for module in (nn, transpose, pooling, morphology) for name in dir(module)
-       if hasattr(getattr(module, name), "plan")}
 
 
 def vjp(op, tensors, args, upstream):
@@ -150,9 +148,10 @@ def vjp(op, tensors, args, upstream):
         axis = nn.bias_axis(value, bias, args.get("data_format"))
         dy = np.asarray(dy, np.float64)
         return {"value": dy, "bias": dy.sum(axis=tuple(i for i in range(dy.ndim) if i != axis))}
-    if op not in OPS:
-        raise InvalidArgumentError("no-gradient", f"no gradient for {op!r} (known: bias_add, {', '.join(sorted(OPS))})")
-    plan = OPS[op].plan(**tensors, **args)
+    planned = {name: fn for name, fn in plans.OPS.items() if hasattr(fn, "plan")}    # every registered op
+    if op not in planned:
+        raise InvalidArgumentError("no-gradient", f"no gradient for {op!r} (known: bias_add, {', '.join(sorted(planned))})")
+    plan = planned[op].plan(**tensors, **args)
     if isinstance(plan, ChainPlan):  # separable_conv2d: back through the pointwise, then the depthwise part
         second = plan.second(plan.hidden())     # TF differentiates through the stored tensor
         outer = _conv_vjp(second, dy)

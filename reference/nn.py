@@ -10,7 +10,7 @@ import numpy as np
 from . import args
 from .errors import InvalidArgumentError
 from .padding import parse_padding, window_geometry
-from .plans import ChainPlan, ConvPlan, Layout, planned
+from .plans import ChainPlan, ConvPlan, Layout, exported, planned
 
 
 def conv_plan(x, w, strides, padding, data_format, dilations, n, op, allowed=args.CONV, stride_forms="s1nf",
@@ -142,6 +142,7 @@ def bias_axis(value, bias, data_format):
     return axis
 
 
+@exported
 def bias_add(value, bias, data_format=None):
     """value + bias along the channel axis. Integers add in their own dtype, wrapping as TF's kernel
     does; complex inputs give complex128."""

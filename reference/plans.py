@@ -14,12 +14,24 @@ from .conv import conv_general
 from .window import window_reduce
 
 
+# Every tf.nn-named op of the reference, by name: reference/__init__.py exports them all, so adding
+# an op is writing its function (decorated) in a module of reference/.
+OPS: dict = {}
+
+
+def exported(fn):
+    """A reference op computed directly (no plan)."""
+    OPS[fn.__name__] = fn
+    return fn
+
+
 def planned(build):
     """The op from its plan builder: op(...) builds and runs the plan, op.plan(...) only builds it."""
     @functools.wraps(build)
     def op(*args, **kwargs):
         return build(*args, **kwargs).run()
     op.plan = build
+    OPS[build.__name__] = op
     return op
 
 

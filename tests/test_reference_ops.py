@@ -288,11 +288,14 @@ def test_registry_lists_every_reference_argument():
     import inspect
 
     from harness.ops import OPS
-    from reference.grad import OPS as GRAD_OPS
+    GRAD_OPS = {name for name, fn in R.OPS.items() if hasattr(fn, "plan")}
     for name, spec in OPS.items():
         params = inspect.signature(getattr(R, name)).parameters
         assert list(spec.tensors) + list(spec.args) == list(params), name
-        assert set(spec.required) == {p for p, v in params.items() if v.default is inspect.Parameter.empty}, name
+        # what the reference requires; a record may require more where tf.nn does (morphology's
+        # data_format and dilations)
+        assert set(spec.required) >= {p for p, v in params.items() if v.default is inspect.Parameter.empty}, name
+        assert set(spec.required) <= set(params), name
         assert spec.grad == (name in GRAD_OPS or name == "bias_add"), name
 
 

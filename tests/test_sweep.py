@@ -27,7 +27,7 @@ def test_every_configuration_is_a_case_of_its_op(op):
     """Tensor and argument names are the op's, required arguments are there (tf.nn.convolution,
     transposes and pool have optional ones), and data_format names the input's rank."""
     from harness.ops import OPS
-    from harness.sweep.space import FORMATS
+    from harness.sweep.knobs import FORMATS
     for i in range(60):
         cfg = sweep.generate(op, 0, i)
         case = sweep.to_case(op, cfg, sweep.config_id(op, 0, i))
@@ -36,7 +36,8 @@ def test_every_configuration_is_a_case_of_its_op(op):
         fmt = case.args.get("data_format")
         if fmt and op != "bias_add":
             rank = len(case.tensors[OPS[op].tensors[0]].shape) - 2
-            assert fmt == FORMATS[rank][1] and cfg["layout"] == "NCHW", (op, cfg)
+            assert fmt == FORMATS[rank][cfg["layout"] == "NCHW"], (op, cfg)
+            assert fmt == FORMATS[rank][1] or "data_format" in OPS[op].required, (op, cfg)
         assert case.id == f"sweep/{op}::{op}-s0-{i:05d}"
 
 
@@ -78,12 +79,13 @@ TRANSPOSES = ("conv1d_transpose", "conv2d_transpose", "conv3d_transpose", "conv_
 def test_transpose_output_shape_fits_unless_asked_not_to(op):
     """The output_shape's forward convolution gives the input's size exactly when the class
     features do not say `output_shape-mismatch`; most configurations fit, in either layout."""
-    from harness.sweep.build import Geometry
+    from harness.ops import OPS
+    from harness.sweep.geometry import Geometry
     from reference.padding import window_geometry
     fitting, layouts = 0, set()
     for i in range(300):
         cfg = sweep.generate(op, 0, i)
-        g = Geometry.of(op, cfg)
+        g = Geometry.of(OPS[op].rank, cfg)
         if cfg["padding"] == "EXPLICIT" or 0 in g.kernel:
             continue
         args = sweep.to_case(op, cfg, "x").args
@@ -105,6 +107,7 @@ FAMILY_EDGES = {   # what 400 configurations of each kind of op must reach
     "transpose": {"empty-input", "kernel>output", "stride>1", "same", "valid", "output_shape-mismatch",
                   "channel-mismatch"},
     "pool": {"empty-input", "kernel>input", "stride>1", "same", "valid"},
+    "patches": {"empty-input", "kernel>input", "stride>1", "dilation>1", "same", "valid"},
 }
 
 
@@ -112,7 +115,7 @@ FAMILY_EDGES = {   # what 400 configurations of each kind of op must reach
 def test_every_op_reaches_its_edges(op):
     feats = {f for i in range(400) for f in sweep.features(op, sweep.generate(op, 0, i))}
     family = ("transpose" if "transpose" in op else "pool" if "pool" in op else
-              "bias" if op == "bias_add" else "conv")
+              "bias" if op == "bias_add" else "patches" if op == "extract_patches" else "conv")
     want = set(FAMILY_EDGES.get(family, {"empty-input", "bias-mismatch", "rank2", "rank5"}))
     if op.startswith("atrous"):
         want = {f.replace("dilation", "rate") for f in want} - {"stride>1"}
@@ -121,8 +124,8 @@ def test_every_op_reaches_its_edges(op):
     if op in ("convolution", "conv_transpose", "max_pool", "avg_pool", "pool"):
         want |= {"1d", "3d"}
     if any(k.name == "layout" for k in sweep.SPACES[op]):         # channels first, named by rank
-        from harness.sweep.build import RANK
-        ranks = {1, 2, 3} if any(k.name == "rank" for k in sweep.SPACES[op]) else {RANK[op]}
+        from harness.ops import OPS
+        ranks = {1, 2, 3} if any(k.name == "rank" for k in sweep.SPACES[op]) else {OPS[op].rank}
         want |= {{1: "ncw", 2: "nchw", 3: "ncdhw"}[r] for r in ranks}
     if any(k.name == "padding" and "EXPLICIT" in k.values for k in sweep.SPACES[op]):
         want.add("explicit")
@@ -277,9 +280,12 @@ def test_sweep_spaces_shrink_to_unit_values():
         case = sweep.to_case(op, simplest, "x")
         assert case.dtype == "float32"
         assert all(t.kind == "fill" and t.data == 1 and set(t.shape) <= {1} for t in case.tensors.values()), op
-        assert case.args.get("padding", "VALID") == "VALID" and "dilations" not in case.args, op
+        from harness.ops import OPS
+        assert case.args.get("padding", "VALID") == "VALID", op
+        assert case.args.get("dilations") in (None, [1, 1, 1, 1]) and (
+            "dilations" not in case.args or "dilations" in OPS[op].required), op
         assert all(v in (1, [1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1, 1])
-                   for k, v in case.args.items() if k in ("strides", "stride", "ksize", "rate")), op
+                   for k, v in case.args.items() if k in ("strides", "stride", "ksize", "rate", "sizes", "rates")), op
 
 
 # ---- repro files --------------------------------------------------------------------------

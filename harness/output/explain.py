@@ -3,6 +3,7 @@ and a standalone script that reproduces the case with tf.nn."""
 from __future__ import annotations
 
 from harness.model import Case, Outcome, Verdict
+from harness.ops import OPS
 
 
 def describe(outcome: dict | None) -> str:
@@ -35,7 +36,8 @@ def explain(case: Case, target: str, verdict: Verdict, ref: Outcome, tf: Outcome
     lines = [f"{case.id} on {target}: {verdict.status.upper()}"
              + (f" ({verdict.kind})" if verdict.kind else ""),
              f"  {verdict.message}", "",
-             f"  op: tf.nn.{case.op}    dtype: {case.dtype}    case: {case.path}:{case.line}"]
+             f"  op: tf.{OPS[case.op].tf if case.op in OPS else case.op}    dtype: {case.dtype}    "
+             f"case: {case.path}:{case.line}"]
     for name, t in case.tensors.items():
         lines.append(f"  {name}: {list(t.shape)} {t.dtype} ({t.kind})")
     for name, value in case.args.items():

@@ -93,12 +93,12 @@ def _values(array: np.ndarray, digits: int = 7) -> list:
 def _tensor_order(name: str):
     """Data first, then filters, then biases: results files keep tensors sorted by name."""
     layer, _, base = name.rpartition(":")        # chain cases: "<layer>:<argument>"
-    return layer, base in tensorstore.FILTER_NAMES, base == "bias", name
+    return layer, base in tensorstore.FILTER_NAMES or "filter" in base, base == "bias", name
 
 
-def _figure(role, name, array, meta, fmt, panels) -> dict:
+def _figure(role, name, array, meta, fmt, panels, op=None) -> dict:
     meta = meta or {}
-    rows, cols, axes = tensorstore.layout(name, array.ndim, fmt)
+    rows, cols, axes = tensorstore.layout(name, array.ndim, fmt, tensorstore.filter_axes(op, name))
     return {"role": role, "name": name, "dtype": meta.get("dtype", str(array.dtype)),
             "shape": meta.get("shape", list(array.shape)), "stored": list(array.shape),
             "origin": meta.get("origin", [0] * array.ndim), "stats": meta.get("stats"),
@@ -121,6 +121,7 @@ def figures(recs: list[dict], base: Path, cache: dict | None = None) -> list[dic
     TensorFlow result and its |TF - reference| (targets with identical results share panels)."""
     cache = {} if cache is None else cache
     fmt = (recs[0].get("args") or {}).get("data_format")
+    op = recs[0].get("op")
     figs = []
     rel = next((f["inputs"] for f in (r.get("tensor_files") or {} for r in recs) if f.get("inputs")), None)
     if rel:
@@ -128,7 +129,7 @@ def figures(recs: list[dict], base: Path, cache: dict | None = None) -> list[dic
         for name in sorted(arrays, key=_tensor_order):
             a = arrays[name]
             figs.append(_figure("input", name, a, meta.get(name), fmt,
-                                [{"label": name, "kind": "value", "v": _values(a)}]))
+                                [{"label": name, "kind": "value", "v": _values(a)}], op))
     groups: dict[tuple, dict] = {}
     for rec in recs:
         rel = (rec.get("tensor_files") or {}).get("outputs")
@@ -143,7 +144,7 @@ def figures(recs: list[dict], base: Path, cache: dict | None = None) -> list[dic
                 key = (name, r.shape, tuple(m.get("origin", ())))
                 if key not in groups:
                     groups[key] = _figure("output", name, r, m, fmt,
-                                          [{"label": "reference", "kind": "value", "v": _values(r)}])
+                                          [{"label": "reference", "kind": "value", "v": _values(r)}], op)
                 if t is not None and t.shape == r.shape:
                     _add_tf(groups[key], rec, t, r, tol, name)
                     continue
@@ -151,7 +152,7 @@ def figures(recs: list[dict], base: Path, cache: dict | None = None) -> list[dic
                 m = meta.get(f"tf.{name}", {})
                 key = (name, "tf-only", t.shape, tuple(m.get("origin", ())))
                 if key not in groups:
-                    groups[key] = _figure("output", name, t, m, fmt, [])
+                    groups[key] = _figure("output", name, t, m, fmt, [], op)
                 _add_tf(groups[key], rec, t, None, None, name)
     for fig in groups.values():
         for panel in fig["panels"]:

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from harness.model import REFERENCE, Outcome, Result
+from harness.ops import OPS
 from harness.verdict.judge import resolve_expect
 
 
@@ -42,6 +43,7 @@ def record(result: Result, tf_version: str | None, tensor_files: dict | None = N
     expected = case.expect if result.target == REFERENCE else resolve_expect(case, result.target)[0]
     return _clean({
         "id": case.id, "name": case.name, "path": case.path, "line": case.line, "op": case.op,
+        "function": "tf." + (OPS[case.op].tf if case.op in OPS else case.op),
         "target": result.target, "status": verdict.status, "kind": verdict.kind,
         "message": verdict.message, "max_abs_err": verdict.max_abs_err,
         "max_rel_err": verdict.max_rel_err,

@@ -39,13 +39,26 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 # -- how a tensor is drawn: which axes are a grid's rows and columns -----------------------------
-def layout(name: str, ndim: int, data_format: str | None) -> tuple[int | None, int | None, list[str]]:
+def filter_axes(op: str | None, name: str) -> tuple | None:
+    """The trailing axes of a filter tensor of the op, as its record names them ([h, w, in, out]
+    -> ("in", "out"); a transpose's ("out", "in"); morphology's ("depth",)), else None."""
+    from harness.ops import OPS
+    base = name.rsplit(":", 1)[-1].removeprefix("grad_")
+    record = OPS.get(op or "")
+    return record.filters.get(base) if record else (("in", "out") if base in FILTER_NAMES else None)
+
+
+def layout(name: str, ndim: int, data_format: str | None, trailing: tuple | None = None
+           ) -> tuple[int | None, int | None, list[str]]:
     """(row axis, column axis, axis names) for drawing an N-d tensor as 2-D grids, one grid per
     combination of the other axes: NHWC/NCHW data -> an H x W grid per (batch, channel), like the
-    posts' figures; filters [h, w, in, out] -> an h x w grid per (in, out). With one spatial axis
-    (NWC, [w, in, out]) a grid holds a channel per row, so a sequence reads left to right."""
+    posts' figures; filters [h, w, *trailing] (harness.ops records name the trailing axes: in and
+    out, or depth) -> an h x w grid per trailing index. With one spatial axis (NWC, [w, in, out]) a
+    grid holds a channel per row, so a sequence reads left to right."""
     # chain cases key tensors "<layer>:<argument>"; gradients are named after their argument
     name = name.rsplit(":", 1)[-1].removeprefix("grad_")
+    if trailing is None and name in FILTER_NAMES:
+        trailing = ("in", "out")
     if ndim == 0:
         return None, None, []
     if ndim == 1:
@@ -54,9 +67,10 @@ def layout(name: str, ndim: int, data_format: str | None) -> tuple[int | None, i
         return 0, 1, ["n", "c"] if name in ("value", "input", "output") else ["i", "j"]
     spatial_names = {1: ["w"], 2: ["h", "w"], 3: ["d", "h", "w"]}.get(ndim - 2) or [
         f"s{i}" for i in range(ndim - 2)]
-    if name in FILTER_NAMES:
-        names = spatial_names + ["in", "out"]
-        spatial, channel = list(range(ndim - 2)), ndim - 2
+    if trailing and ndim > len(trailing):
+        n = ndim - len(trailing)
+        names = ({1: ["w"], 2: ["h", "w"], 3: ["d", "h", "w"]}.get(n) or [f"s{i}" for i in range(n)]) + list(trailing)
+        spatial, channel = list(range(n)), n
     elif (data_format or "").upper().startswith("NC"):
         names = ["n", "c"] + spatial_names
         spatial, channel = list(range(2, ndim)), 1
@@ -204,7 +218,7 @@ class TensorStore:
             if rel is None:
                 arrays, meta = {}, {}
                 for name, value in tensors.items():
-                    rows, cols, _ = layout(name, np.ndim(value), fmt)
+                    rows, cols, _ = layout(name, np.ndim(value), fmt, filter_axes(case.op, name))
                     a, m = bound({name: value}, rows, cols)
                     arrays.update(a)
                     meta.update(m)
@@ -225,14 +239,14 @@ class TensorStore:
                                                                       np.float64), r.shape)
                 err = abs_err(r, t)
                 center = np.unravel_index(int(np.argmax(err)), err.shape) if err.size else None
-                rows, cols, _ = layout(name, r.ndim, fmt)
+                rows, cols, _ = layout(name, r.ndim, fmt, filter_axes(case.op, name))
                 a, m = bound(group, rows, cols, center)
                 arrays.update(a)
                 meta.update(m)
                 continue
             for key, value in ((f"ref.{name}", r), (f"tf.{name}", t)):
                 if value is not None:
-                    rows, cols, _ = layout(name, np.ndim(value), fmt)
+                    rows, cols, _ = layout(name, np.ndim(value), fmt, filter_axes(case.op, name))
                     a, m = bound({key: value}, rows, cols)
                     arrays.update(a)
                     meta.update(m)

@@ -69,4 +69,12 @@ MUTATIONS = (
              "return np.moveaxis(a, 1, -1) if self.channels_first else a",
              "return np.moveaxis(a, 1, -1).swapaxes(1, -2) if self.channels_first else a",
              "channels-first inputs transposed with H and W swapped"),
+    Mutation("morphology-filter-mirrored", "morphology.py",
+             "return MorphPlan(x, f, s, pads, d, out, op == \"erosion2d\", names)",
+             "return MorphPlan(x, f[::-1, ::-1], s, pads, d, out, op == \"erosion2d\", names)",
+             "dilation2d mirrors its filter (a convolution's habit) and erosion2d does not"),
+    Mutation("patches-depth-major", "morphology.py",
+             "return y.reshape(y.shape[:3] + (int(np.prod(y.shape[3:])),))",
+             "return np.moveaxis(y, -1, 3).reshape(y.shape[:3] + (int(np.prod(y.shape[3:])),))",
+             "extract_patches flattens each patch depth first instead of (row, col, depth)"),
 )

@@ -143,11 +143,9 @@ def _receptive_field(case: Case, steps: list[Step], shapes: list[dict], outputs:
     mask[tuple(last.shape[a] // 2 if a in axes["output_axes"] else 0 for a in range(last.ndim))] = 1
     for step, shape in zip(reversed(steps), reversed(shapes)):
         op, args = step.op, dict(step.args)
-        if "max_pool" in op:
-            op = "avg_pool"
-            args = {k: v for k, v in args.items() if k in ("ksize", "strides", "padding", "data_format")}
-        elif op == "pool" and args.get("pooling_type") == "MAX":
-            args["pooling_type"] = "AVG"
+        spec = OPS[op]
+        if spec.max_window(args) and spec.spread:      # count max pooling's whole window
+            op, args = spec.spread(args)
         source = step.feed or OPS[step.op].tensors[0]
         ones = {n: np.ones(s) for n, s in shape.items()}
         mask = (np.asarray(vjp(op, ones, args, {"output": mask})[source]) != 0).astype(np.float64)
@@ -189,7 +187,7 @@ def reference_outcome(case: Case, tensors: dict):
 
 def _max_pooling(step: Step) -> bool:
     """Max pooling's gradient reaches one element per window: no receptive field to measure."""
-    return "max_pool" in step.op or step.op == "pool" and step.args.get("pooling_type") == "MAX"
+    return OPS[step.op].max_window(step.args)
 
 
 def tf_request(case: Case, tensors: dict, mode: str, ref: Outcome | None = None,
@@ -200,7 +198,7 @@ def tf_request(case: Case, tensors: dict, mode: str, ref: Outcome | None = None,
         for name, key in step.tensors.items():
             arrays[f"{i}:{name}"], dtypes[f"{i}:{name}"] = to_wire(tensors[key])
     header = {"mode": mode, "dtypes": dtypes,
-              "steps": [{"op": s.op, "args": s.args, "names": list(s.tensors), "feed": s.feed,
+              "steps": [{"op": s.op, "tf": OPS[s.op].tf, "args": s.args, "names": list(s.tensors), "feed": s.feed,
                          "outputs": list(s.outputs)} for s in steps]}
     if upstream is not None:
         arrays["upstream:output"], dtypes["upstream:output"] = to_wire(upstream)

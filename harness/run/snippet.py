@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from harness.model import Case, TensorSpec
+from harness.ops import OPS
 
 LITERAL_LIMIT = 256     # tensors up to this many elements are written out value by value
 
@@ -48,7 +49,7 @@ def _call(op: str, step_tensors: dict, args: dict, feed: str | None) -> str:
         parts.insert(0, f"{feed}=x")
     parts += [f"{k}=tf.{v}" if k.endswith("dtype") and isinstance(v, str) else f"{k}={v!r}"
               for k, v in args.items()]
-    return f"tf.nn.{op}({', '.join(parts)})"
+    return f"tf.{OPS[op].tf}({', '.join(parts)})"
 
 
 def snippet(case: Case, target: str, tensors: dict[str, np.ndarray] | None = None,

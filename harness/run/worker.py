@@ -37,6 +37,14 @@ def _to_tf_args(tf, args: dict) -> dict:
             for k, v in args.items()}
 
 
+def _function(tf, path: str):
+    """tf.<path>: "nn.conv2d", "image.extract_patches"."""
+    fn = tf
+    for part in path.split("."):
+        fn = getattr(fn, part)
+    return fn
+
+
 class HarnessError(Exception):
     """The harness, not TensorFlow, could not make the call (e.g. an argument this TF lacks)."""
 
@@ -54,7 +62,7 @@ def _check_arguments(fn, op: str, kwargs: dict) -> None:
         return
     unknown = sorted(set(kwargs) - set(params))
     if unknown:
-        raise HarnessError(f"tf.nn.{op} takes no argument {', '.join(unknown)} in this TensorFlow")
+        raise HarnessError(f"tf.{op} takes no argument {', '.join(unknown)} in this TensorFlow")
 
 
 def _origin(tf, exc: BaseException) -> str:
@@ -88,8 +96,8 @@ def _program(tf, header: dict):
             kwargs = {n: feeds[f"{i}:{n}"] for n in step["names"]}
             if step.get("feed"):
                 kwargs[step["feed"]] = previous
-            fn, args = getattr(tf.nn, step["op"]), _to_tf_args(tf, step["args"])
-            _check_arguments(fn, step["op"], {**kwargs, **args})
+            fn, args = _function(tf, step.get("tf") or f"nn.{step['op']}"), _to_tf_args(tf, step["args"])
+            _check_arguments(fn, step.get("tf") or step["op"], {**kwargs, **args})
             out = fn(**kwargs, **args)
             outs = out if isinstance(out, (tuple, list)) else (out,)
             if len(outs) != len(step["outputs"]):

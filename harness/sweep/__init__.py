@@ -17,24 +17,26 @@ targets showing it, and the features of the configuration that matter (output si
 larger than the input, stride > 1, layout, dtype, ...): after shrinking, the features left are the
 ones no simplification could remove.
 
-Modules: space (knobs, generator), build (configuration -> case, features), classify (deviations,
+Modules: knobs (what is drawn), geometry (configurations by op family), space (each op's knobs from
+its record, the generator), build (configuration -> case, features), classify (deviations,
 classes, names), engine (running, shrinking, verifying), repro (case files), command (the CLI).
 """
-from harness.sweep.build import build, features, to_case
-from harness.sweep.classify import (
-    Deviation,
-    Found,
-    deviations,
-    gist,
-    merge_classes,
-    name_classes,
-    target_patterns,
-)
-from harness.sweep.command import add_arguments, cmd_sweep
-from harness.sweep.engine import Sweep, verify
-from harness.sweep.repro import repro_text, write_repros
-from harness.sweep.space import OPS, SPACES, config_id, generate
+import importlib
 
-__all__ = ["OPS", "SPACES", "Deviation", "Found", "Sweep", "add_arguments", "build", "cmd_sweep",
-           "config_id", "deviations", "features", "generate", "gist", "merge_classes", "name_classes",
-           "repro_text", "target_patterns", "to_case", "verify", "write_repros"]
+# The package's names, each from its module, imported when first used: the op records (harness.ops)
+# import this package's knobs and geometry, which must not pull in the engine that reads them.
+_HOME = {
+    "build": "build", "features": "build", "to_case": "build",
+    "Deviation": "classify", "Found": "classify", "deviations": "classify", "gist": "classify",
+    "merge_classes": "classify", "name_classes": "classify", "target_patterns": "classify",
+    "add_arguments": "command", "cmd_sweep": "command", "Sweep": "engine", "verify": "engine",
+    "repro_text": "repro", "write_repros": "repro",
+    "OPS": "space", "SPACES": "space", "config_id": "space", "generate": "space",
+}
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str):
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)

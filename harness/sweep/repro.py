@@ -39,7 +39,7 @@ PHRASES = {
     **{f"rank{r}": f"a rank-{r} value" for r in range(2, 6)},
     **{f"{r}d": f"{r}-D" for r in (1, 2, 3)}, "ncw": "NCW", "ncdhw": "NCDHW",
     "pointwise-mismatch": "a pointwise filter whose input channels do not fit",
-    "nonfinite": "inputs holding NaN and infinities",
+    "nonfinite": "inputs holding NaN and infinities", "depth-pool": "pooling over depth",
     "pointwise-2x1": "a pointwise filter larger than 1x1", "max": "pooling_type MAX", "avg": "pooling_type AVG",
     **{f"format-{f.lower()}": f"data_format {f}" for f in ("NHWC", "NCHW", "N...C", "NC...")},
     **{dtype: dtype for dtype in DTYPES},
