@@ -52,7 +52,8 @@ RECORDS = (
     _avg("avg_pool1d", 1, (1,)),
     _avg("avg_pool2d", 2, (2,)),
     _avg("avg_pool3d", 3, (3,)),
-    OpSpec("pool", ("input",), rules=("pool-same-dilations", "pool-strides-window", "pooling-type",
+    OpSpec("pool", ("input",), dtypes=FLOATS + MAX_INTS,          # integers: MAX in 1-D and 2-D
+           rules=("pool-same-dilations", "pool-strides-window", "pooling-type",
                                       "window-shape-length"),
            terms=_pool_terms, max_window=lambda args: args.get("pooling_type") == "MAX",
            spread=lambda args: ("pool", {**args, "pooling_type": "AVG"}),

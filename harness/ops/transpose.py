@@ -24,8 +24,9 @@ RECORDS = (
     _record("conv1d_transpose", 1, (1,), FLOATS + ("int32",)),
     _record("conv2d_transpose", 2, (2,), FLOATS + ("int32",), pads=(2, 2, 1)),
     _record("conv3d_transpose", 3, (3,)),
-    _record("conv_transpose", 2, (1, 2, 3)),
-    OpSpec("atrous_conv2d_transpose", ("value", "filters"), rules=RULES, terms=TERMS, filters=OIHW,
+    _record("conv_transpose", 2, (1, 2, 3), FLOATS + ("int32",)),      # int32 in 1-D and 2-D
+    OpSpec("atrous_conv2d_transpose", ("value", "filters"), dtypes=FLOATS + ("int32",), rules=RULES, terms=TERMS,
+           filters=OIHW,
            space=space(FLOAT_K, padding(TWO_PAD), BATCH_K, ATROUS_AXES, EXTRA[1:], RATE, CHAN_K, MISMATCH,
                        OUT_K, VALUES_K, FIT),
            build=partial(g.transpose, rank=2, atrous=True), mutations=MUTATIONS),
