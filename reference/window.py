@@ -107,7 +107,8 @@ def max_plus(x, f, strides, padding, dilations, out_sizes):
         if where is None or y.size == 0:
             continue
         out, inp = where
-        v = (x[inp] + f[k]).astype(dtype, copy=False)
+        with np.errstate(invalid="ignore", over="ignore"):   # inf - inf is NaN, as in TF's kernel
+            v = (x[inp] + f[k]).astype(dtype, copy=False)
         cur, first = y[out], tap[out]
         with np.errstate(invalid="ignore"):
             take = (first < 0) | (v > cur)
