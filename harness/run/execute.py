@@ -109,7 +109,7 @@ def _gradients(case: Case, tensors: dict, upstream: np.ndarray, fwd_terms: int, 
               or str(np.asarray(v).dtype) == "bfloat16"}
     grads = vjp(case.op, tensors, case.args, {"output": upstream})
     routing = {n: _magnitude(v) for n, v in tensors.items()} if linear else tensors
-    mags = vjp(case.op, routing, case.args, {"output": np.abs(upstream.astype(np.float64))})
+    mags = vjp(case.op, routing, case.args, {"output": _magnitude(upstream)})
     scale = {}
     for name in floats:
         g = np.asarray(grads[name])
