@@ -314,3 +314,14 @@ def test_a_huge_rate_of_a_1x1_filter_is_a_1x1_convolution():
     rng = np.random.default_rng(6)
     x, w = rng.normal(size=(1, 3, 4, 2)), rng.normal(size=(1, 1, 2, 3))
     np.testing.assert_array_equal(R.atrous_conv2d(x, w, 2**31 - 1, "SAME"), R.conv2d(x, w, 1, "VALID"))
+
+
+def test_a_padded_copy_beyond_two_gib_is_declined_not_allocated():
+    """A SAME rate of 2**14 on a 2x2 filter would pad a 3x3 input to 16387 x 16387: the reference
+    declines (MemoryError, which the harness reports as its own failure) instead of allocating it."""
+    import time
+    start = time.perf_counter()
+    with pytest.raises(MemoryError, match="over 2 GiB"):
+        R.atrous_conv2d(np.ones((1, 3, 3, 1)), np.ones((2, 2, 1, 1)), 2 ** 14, "SAME")
+    assert time.perf_counter() - start < 5
+    assert R.atrous_conv2d(np.ones((1, 3, 3, 1)), np.ones((2, 2, 1, 1)), 2 ** 6, "SAME").shape == (1, 3, 3, 1)
