@@ -154,6 +154,16 @@ class Verdict:
 
 
 @dataclass
+class ReferenceRun:
+    """The reference's side of a case: the case's tensors, the reference's outcome, per output the
+    (magnitude, terms, roundings) its tolerance derives from, and a grad case's upstream gradient."""
+    tensors: dict
+    outcome: Outcome
+    scale: dict = field(default_factory=dict)
+    upstream: np.ndarray | None = None
+
+
+@dataclass
 class Result:
     """One case on one target (or its `expect` on the reference): what the reference and TensorFlow
     did and the verdict. `inputs` holds the case's tensors while the result is being recorded

@@ -37,7 +37,8 @@ def reference_results(paths, folder: Path, targets=("eager/onednn", "eager/eigen
     store, records = TensorStore(folder), []
     for case in cases:
         tensors = tensors_of(case)
-        ref, scale = reference_outcome(case, tensors)[:2]
+        run = reference_outcome(case, tensors)
+        ref, scale = run.outcome, run.scale
         for i, target in enumerate(targets):
             if not case.applies_to(target):
                 continue

@@ -79,10 +79,12 @@ def run(rows, target: str, tf_version: str | None, mutations=MUTATIONS) -> list[
         try:
             with mutated_reference(mutation):
                 killed = []
-                for case, tensors, tf, status in (row for row in rows if concerns(mutation, row[0])):
+                for case, tensors, tf, status in rows:
+                    if not concerns(mutation, case):
+                        continue
                     try:
-                        ref, scale, _ = reference_outcome(case, tensors)
-                        verdict = judge(case, target, ref, scale, tf, tf_version).status
+                        run = reference_outcome(case, tensors)
+                        verdict = judge(case, target, run.outcome, run.scale, tf, tf_version).status
                     except Exception:            # a mutant that crashes on a case is caught too
                         verdict = "crash"
                     if verdict != status:

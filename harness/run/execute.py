@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from harness.model import Case, Outcome
+from harness.model import Case, Outcome, ReferenceRun
 from harness.ops import OPS
 from harness.cases.tensors import DTYPES, make_tensor
 from harness.run.wire import to_wire
@@ -156,9 +156,9 @@ def _receptive_field(case: Case, steps: list[Step], shapes: list[dict], outputs:
     return np.asarray(extents, dtype=np.int64)
 
 
-def reference_outcome(case: Case, tensors: dict):
-    """(outcome, scale, upstream): the reference's outputs (plus gradients and receptive field),
-    per output the (magnitude, terms) its tolerance derives from, and the upstream gradient."""
+def reference_outcome(case: Case, tensors: dict) -> ReferenceRun:
+    """The reference's outputs (plus gradients and receptive field), per output the (magnitude,
+    terms, roundings) its tolerance derives from, and the upstream gradient."""
     start = time.perf_counter()
     ref = _reference()
     steps = steps_of(case)
@@ -180,9 +180,10 @@ def reference_outcome(case: Case, tensors: dict):
             outputs["receptive_field"] = _receptive_field(case, steps, shapes, outputs, axes)
             scale["receptive_field"] = (None, None)
     except ref.InvalidArgumentError as exc:
-        return Outcome("error", error_type="InvalidArgumentError", error_message=str(exc),
-                       rule=getattr(exc, "rule", None), seconds=time.perf_counter() - start), {}, None
-    return Outcome("value", outputs=outputs, seconds=time.perf_counter() - start), scale, upstream
+        return ReferenceRun(tensors, Outcome("error", error_type="InvalidArgumentError", error_message=str(exc),
+                                             rule=getattr(exc, "rule", None), seconds=time.perf_counter() - start))
+    return ReferenceRun(tensors, Outcome("value", outputs=outputs, seconds=time.perf_counter() - start), scale,
+                        upstream)
 
 
 def _max_pooling(step: Step) -> bool:

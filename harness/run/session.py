@@ -12,7 +12,7 @@ from importlib import metadata
 
 from harness.run.execute import reference_outcome, tensors_of, tf_request
 from harness.verdict.judge import judge
-from harness.model import REFERENCE, Case, Outcome, Result, Verdict
+from harness.model import REFERENCE, Case, Outcome, ReferenceRun, Result, Verdict
 from harness.run.pool import CHECK_PERTURB, Worker
 from harness.run.snippet import snippet
 
@@ -63,14 +63,14 @@ class Session:
                 self._idle[target] = q
             return self._idle[target]
 
-    def reference(self, case: Case):
-        """(tensors, reference outcome, scale, upstream gradient), computed once per case."""
+    def reference(self, case: Case) -> ReferenceRun:
+        """The reference's side of the case, computed once for all its targets."""
         with self._lock:
             lock = self._case_locks.setdefault(case.id, threading.Lock())
         with lock:
             if case.id not in self._cache:
                 tensors = tensors_of(case)
-                self._cache[case.id] = (tensors, *reference_outcome(case, tensors))
+                self._cache[case.id] = reference_outcome(case, tensors)
             return self._cache[case.id]
 
     def forget(self, case: Case) -> None:
@@ -108,7 +108,8 @@ class Session:
         if case.skip:
             return Result(case, target, Verdict("skip", message=str(case.skip)), Outcome("skipped"))
         try:
-            tensors, ref, scale, upstream = self.reference(case)
+            computed = self.reference(case)
+            tensors, ref, scale, upstream = computed.tensors, computed.outcome, computed.scale, computed.upstream
             if target == REFERENCE:
                 return Result(case, target, judge(case, target, ref, scale, None, None), ref, None, tensors)
             tf = self.tf_outcome(case, target, tensors, ref, upstream)
