@@ -12,6 +12,7 @@ from pathlib import Path
 
 from harness.model import REFERENCE, Outcome, Result
 from harness.ops import OPS
+from harness.run.pool import worker_env
 from harness.verdict.judge import resolve_expect
 
 
@@ -125,12 +126,8 @@ def run_meta(targets, tf_version: str | None) -> dict:
     variants = {}
     for target in targets:
         variant = target.partition("/")[2]
-        try:
-            from harness.run.pool import Worker
-            env = Worker(target).env()
-            variants[variant] = {k: v for k, v in sorted(env.items()) if k.startswith(_SETTINGS)}
-        except Exception:           # the pool changed: still say which variants ran
-            variants.setdefault(variant, {})
+        env = worker_env(target)
+        variants[variant] = {k: v for k, v in sorted(env.items()) if k.startswith(_SETTINGS)}
     return {"tf_version": tf_version, "python": platform.python_version(),
             "platform": platform.platform(), "cpu": _cpu_model(), "targets": list(targets),
             "variants": variants}

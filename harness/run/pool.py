@@ -47,6 +47,18 @@ def _signal_name(returncode: int | None) -> str:
 PERTURB, CHECK_PERTURB = 0x55, 0xAA
 
 
+def worker_env(target: str, perturb: int = PERTURB) -> dict:
+    """The environment a target's worker starts with (read by TensorFlow when it loads)."""
+    env = dict(os.environ)
+    env["TF_ENABLE_ONEDNN_OPTS"] = "1" if target.partition("/")[2] == "onednn" else "0"
+    env["MALLOC_PERTURB_"] = str(perturb)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env["PYTHONPATH"] = PROJECT_ROOT + os.pathsep + env.get("PYTHONPATH", "")
+    # Two cores are shared by several workers: keep each from oversubscribing them.
+    env.setdefault("TF_NUM_INTEROP_THREADS", "1")
+    return env
+
+
 class Worker:
     """One TensorFlow process for one target ("mode/variant")."""
 
@@ -62,14 +74,7 @@ class Worker:
 
     # -- process management -------------------------------------------------------------
     def env(self) -> dict:
-        env = dict(os.environ)
-        env["TF_ENABLE_ONEDNN_OPTS"] = "1" if self.variant == "onednn" else "0"
-        env["MALLOC_PERTURB_"] = str(self.perturb)
-        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        env["PYTHONPATH"] = PROJECT_ROOT + os.pathsep + env.get("PYTHONPATH", "")
-        # Two cores are shared by several workers: keep each from oversubscribing them.
-        env.setdefault("TF_NUM_INTEROP_THREADS", "1")
-        return env
+        return worker_env(self.target, self.perturb)
 
     def start(self) -> None:
         self._log = tempfile.TemporaryFile()
