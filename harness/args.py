@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import re
 
-from harness.model import ALL_TARGETS, is_target_pattern, target_matches
+from harness.cases.problems import patterns_help
+from harness.targets import is_target_pattern, select
 
 
 def parse_size(text: str) -> int:
@@ -16,12 +17,14 @@ def parse_size(text: str) -> int:
 
 
 def parse_targets(text: str) -> list[str]:
+    """Comma-separated target patterns -> the targets they name (harness.targets)."""
     patterns = [p.strip() for p in text.split(",") if p.strip()]
     bad = [p for p in patterns if not is_target_pattern(p)]
-    if bad or not patterns:
+    selected = select(patterns) if patterns and not bad else []
+    if bad or not selected:
         raise argparse.ArgumentTypeError(
-            f"unknown target pattern {', '.join(bad) or repr(text)}; targets are {', '.join(ALL_TARGETS)}")
-    return [t for t in ALL_TARGETS if any(target_matches(p, t) for p in patterns)]
+            f"unknown target pattern {', '.join(bad) or repr(text)}; {patterns_help()}")
+    return selected
 
 
 def keyword_filter(expr: str | None):

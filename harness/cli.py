@@ -12,7 +12,8 @@ from pathlib import Path
 
 from harness.args import keyword_filter, parse_size, parse_targets
 from harness.cases.shard import parse_shard, selects
-from harness.model import ALL_TARGETS, REFERENCE
+from harness.model import REFERENCE
+from harness.targets import defaults
 
 BAD_STATUSES = ("fail", "xpass")
 
@@ -24,7 +25,7 @@ def make_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run cases through the reference and TensorFlow")
     run.add_argument("paths", nargs="*", default=["cases"], help="case files or folders (default: cases)")
     run.add_argument("-o", "--output", default="reports", help="where results.jsonl and the report go")
-    run.add_argument("--targets", type=parse_targets, default=list(ALL_TARGETS),
+    run.add_argument("--targets", type=parse_targets, default=list(defaults()),
                      help="comma-separated target patterns, e.g. eager,*/onednn")
     run.add_argument("-k", dest="keyword", help="only cases whose id or op matches, e.g. 'conv2d and not transpose'")
     run.add_argument("-j", "--jobs", type=int, default=1, help="TensorFlow workers per target")
@@ -53,7 +54,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     pin = sub.add_parser("pin", help="record what TensorFlow does into the signatures of known entries")
     pin.add_argument("paths", nargs="+", help="case files or folders whose known entries to pin")
-    pin.add_argument("--targets", type=parse_targets, default=list(ALL_TARGETS),
+    pin.add_argument("--targets", type=parse_targets, default=list(defaults()),
                      help="only entries whose targets all lie in these patterns (default: all)")
     pin.add_argument("--repeat", type=int, default=3,
                      help="calls per wrong-valued result, the later ones in a worker whose memory is "
@@ -62,6 +63,21 @@ def make_parser() -> argparse.ArgumentParser:
                      help="also add entries (with a generated reason to review) for failures no entry covers")
     pin.add_argument("--timeout", type=float, default=60.0)
     pin.add_argument("--memory-budget", type=parse_size, default=1 << 30)
+
+    matrix = sub.add_parser("matrix", help="run cases on several TF versions; write each known entry's tf: range "
+                                           "from what was seen")
+    matrix.add_argument("paths", nargs="+", help="case files or folders whose known entries to range")
+    matrix.add_argument("--tf", required=True, help="comma-separated TF versions, e.g. 2.19.0,2.20.0,2.21.0")
+    matrix.add_argument("--targets", type=parse_targets, default=list(defaults()),
+                        help="target patterns, without versions (default: the default targets)")
+    matrix.add_argument("--add", action="store_true", help="also add entries for failures no entry covers")
+    matrix.add_argument("--repeat", type=int, default=3)
+    matrix.add_argument("--timeout", type=float, default=60.0)
+    matrix.add_argument("--memory-budget", type=parse_size, default=1 << 30)
+
+    env = sub.add_parser("env", help="TensorFlow versions as environments: add, list, remove")
+    env.add_argument("action", choices=("add", "list", "remove"))
+    env.add_argument("versions", nargs="*", help="TensorFlow versions, e.g. 2.20.0")
 
     check = sub.add_parser("check", help="validate case files only")
     check.add_argument("paths", nargs="*", default=["cases"])
@@ -124,7 +140,7 @@ def cmd_run(args) -> int:
     recorder = Recorder(out)    # the tensors the report draws go next to results.jsonl
     with _progress(total, args.quiet) as bar:
         def on_result(result):
-            recorder.add(result, session.tf_version)
+            recorder.add(result)
             bar.update(1)
             if result.status in BAD_STATUSES:
                 bar.write(f"{result.status.upper()} {result.case.id} @ {result.target}: {result.verdict.kind}: "
@@ -133,7 +149,7 @@ def cmd_run(args) -> int:
             session.run_all(cases, args.targets, on_result)
         finally:
             session.close()
-    recorder.write(out / "results.jsonl", session.tf_version)
+    recorder.write(out / "results.jsonl")
     if not args.no_report:     # from the file, as `tfconform report` would: the same report
         render_folder(out, [out / "results.jsonl"])
     return _summarise(recorder.records, out, args.no_report)
@@ -195,14 +211,45 @@ def cmd_mutate(args) -> int:
     return 0 if killed == len(mutate.MUTATIONS) else 1
 
 
+def cmd_env(args) -> int:
+    from harness.envs import cmd_env as env
+    if args.action != "list" and not args.versions:
+        print(f"tfconform env {args.action}: name the TensorFlow versions, e.g. 2.20.0", file=sys.stderr)
+        return 2
+    return env(args)
+
+
+def missing_environments(targets: list[str]) -> list[str]:
+    """The TensorFlow versions these targets ask for that have no environment (harness.envs)."""
+    from harness import envs
+    from harness.targets import Target
+    out = []
+    for version in dict.fromkeys(Target.of(t).version for t in targets if Target.of(t).version):
+        try:
+            envs.python(version)
+        except LookupError:
+            out.append(version)
+    return out
+
+
 def cmd_pin(args) -> int:
     from harness.pin import cmd_pin as pin
     return pin(args)
 
 
+def cmd_matrix(args) -> int:
+    from harness.pin import cmd_matrix as matrix
+    return matrix(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    return {"run": cmd_run, "check": cmd_check, "report": cmd_report, "pin": cmd_pin,
+    missing = missing_environments(getattr(args, "targets", None) or [])
+    if missing:
+        for version in missing:
+            print(f"no environment for TensorFlow {version}: run `tfconform env add {version}`", file=sys.stderr)
+        return 2
+    return {"run": cmd_run, "check": cmd_check, "report": cmd_report, "pin": cmd_pin, "env": cmd_env, "matrix": cmd_matrix,
             "sweep": cmd_sweep, "mutate": cmd_mutate}[args.command](args)
 
 

@@ -9,32 +9,11 @@ from typing import Any
 
 import numpy as np
 
-# Targets are "mode/variant": eager, tf.function, and tf.function(jit_compile=True) (XLA).
-MODES = ("eager", "function", "xla")
-VARIANTS = ("onednn", "eigen")
-ALL_TARGETS = tuple(f"{m}/{v}" for m in MODES for v in VARIANTS)
+from harness.targets import is_target_pattern, target_matches
 
 
 # The pseudo-target of a case's own `expect`, checked against the reference once (no TensorFlow).
 REFERENCE = "reference"
-
-# `graph` names both traced modes: what static shape inference decides happens in both.
-MODE_ALIASES = {"*": MODES, "graph": ("function", "xla")}
-
-
-def target_matches(pattern: str, target: str) -> bool:
-    """`eager` and `eager/*` match every eager target, `*/onednn` every oneDNN one, `graph`
-    the function and xla targets, `*` all."""
-    mode, _, variant = pattern.partition("/")
-    t_mode, _, t_variant = target.partition("/")
-    return t_mode in MODE_ALIASES.get(mode, (mode,)) and variant in ("", "*", t_variant)
-
-
-def is_target_pattern(text: str) -> bool:
-    if not isinstance(text, str):
-        return False
-    mode, sep, variant = text.partition("/")
-    return (mode in MODES or mode in MODE_ALIASES) and (not sep or variant in VARIANTS + ("*",))
 
 
 @dataclass(frozen=True)
@@ -174,6 +153,7 @@ class Result:
     reference: Outcome
     tf: Outcome | None = None
     inputs: dict | None = None
+    tf_version: str | None = None      # the TensorFlow the target ran (None: the reference's result)
 
     @property
     def status(self) -> str:

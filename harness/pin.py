@@ -25,7 +25,8 @@ from harness.cases import yamlines
 from harness.verdict.judge import applies, first_output
 from harness.cases.entries import applies_to_entry
 from harness.cases.loader import load
-from harness.model import ALL_TARGETS, Case, Known, target_matches
+from harness.model import Case, Known
+from harness.targets import base, defaults, order, target_matches
 from harness.sweep.classify import target_patterns
 from harness.cases.yamlout import known_entry
 
@@ -65,14 +66,18 @@ def _blocks(path: str, cases: list[Case]) -> tuple[list[Block], str]:
     return [b for b in blocks.values() if b.entries], text
 
 
-def _covered(block: Block, targets: list[str], tf_version: str | None):
+def _covered(block: Block, targets: list[str], version_of, any_version: bool = False):
     """{(case name, target): [entry indices that apply there]} for the entries pin may rewrite,
-    and the indices of the entries it must leave as written."""
+    and the indices of the entries it must leave as written: those that also cover targets
+    outside `targets`, or no target there on its TensorFlow version."""
     cover, frozen = {}, set()
+    chosen = {base(t) for t in targets}
+    universe = set(defaults()) | chosen
     for j, entry in enumerate(block.entries):
         k = _raw_known(entry)
-        mine = [t for t in ALL_TARGETS if any(target_matches(p, t) for p in k.targets)]
-        if not set(mine) <= set(targets) or not any(applies(k, t, tf_version) for t in mine):
+        bases = {t for t in universe if any(target_matches(p, t) for p in k.targets)}
+        mine = [t for t in targets if base(t) in bases and (any_version or applies(k, t, version_of(t)))]
+        if not bases <= chosen or not mine:
             frozen.add(j)
             continue
         for case in block.cases:
@@ -110,7 +115,7 @@ def _split(pairs: set, matrices: dict, splittable: bool) -> list[tuple[tuple, di
         by_case.setdefault(name, set()).add(target)
     groups = {}
     for name, ts in by_case.items():
-        groups.setdefault(tuple(sorted(ts, key=ALL_TARGETS.index)), []).append(name)
+        groups.setdefault(tuple(sorted(ts, key=order)), []).append(name)
     out = []
     for ts, names in sorted(groups.items()):
         others = [n for n in matrices if n not in names]
@@ -126,8 +131,47 @@ def _split(pairs: set, matrices: dict, splittable: bool) -> list[tuple[tuple, di
     return out
 
 
-def rewrite_block(block: Block, cover: dict, frozen: set, results: dict, notes: list) -> list[dict]:
-    """The block's new entries; what changed beyond signatures goes to `notes`."""
+def _minor(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")[:2]
+    return int(major), int(minor)
+
+
+def tf_ranges(seen: set, span: list[str]) -> list[str]:
+    """PEP 440 ranges covering exactly the versions `seen` of those observed (`span`, in order):
+    one per contiguous run, from its first minor to the minor after its last."""
+    runs, run = [], []
+    for version in span:
+        if version in seen:
+            run.append(version)
+        elif run:
+            runs, run = runs + [run], []
+    runs += [run] if run else []
+    out = []
+    for run in runs:
+        (a, b), (c, d) = _minor(run[0]), _minor(run[-1])
+        out.append(f"=={a}.{b}.*" if (a, b) == (c, d) else f">={a}.{b},<{c}.{d + 1}")
+    return out
+
+
+def _by_versions(pairs: set, version_of, span: list[str] | None, tf: str | None) -> list[tuple]:
+    """[(tf range, pairs)]: without a span, the pairs as they are under `tf`; with one (a matrix
+    of TF versions), (case, target without version) pairs grouped by the versions they were seen on."""
+    if span is None:
+        return [(tf, pairs)]
+    seen: dict[tuple, set] = {}
+    for name, target in pairs:
+        seen.setdefault((name, base(target)), set()).add(version_of(target))
+    groups: dict[frozenset, set] = {}
+    for pair, versions in seen.items():
+        groups.setdefault(frozenset(versions), set()).add(pair)
+    return [(spec, group) for versions, group in sorted(groups.items(), key=lambda g: sorted(g[0]))
+            for spec in tf_ranges(set(versions), span)]
+
+
+def rewrite_block(block: Block, cover: dict, frozen: set, results: dict, notes: list,
+                  version_of=None, span: list[str] | None = None) -> list[dict]:
+    """The block's new entries; what changed beyond signatures goes to `notes`. With a span of
+    TensorFlow versions, each entry's `tf:` range is rewritten from what was seen on them."""
     claimed = {j: {} for j in range(len(block.entries))}
     for pair, js in cover.items():
         if results[pair] is None:
@@ -143,7 +187,7 @@ def rewrite_block(block: Block, cover: dict, frozen: set, results: dict, notes: 
             continue
         mine = claimed[j]
         gone = sorted({t for (c, t), js in cover.items() if j in js and (c, t) not in mine},
-                      key=ALL_TARGETS.index)
+                      key=order)
         if gone:
             notes.append(f"{entry.line}: the {entry.get('kind')} entry no longer holds on "
                          f"{', '.join(gone)}" + ("" if mine else ": removed"))
@@ -152,17 +196,19 @@ def rewrite_block(block: Block, cover: dict, frozen: set, results: dict, notes: 
         by_obs = {}
         for pair, (kind, sig) in signature.pinned(mine, first_output(block.cases[0])).items():
             by_obs.setdefault((kind, json.dumps(sig, sort_keys=True)), set()).add(pair)
-        keep = {k: v for k, v in base.items() if k in ("tf", "reason", "link")}
-        for (kind, sig), pairs in sorted(by_obs.items(), key=lambda item: item[0]):
-            for targets, when in _split(pairs, matrices, block.item is not None):
-                new = {"targets": target_patterns(targets), **keep, "kind": kind}
-                where = {**(base.get("when") or {}), **when}
-                if where:
-                    new["when"] = where
-                new.update(json.loads(sig))
-                if kind != entry.get("kind"):
-                    notes.append(f"{entry.line}: kind {entry.get('kind')} -> {kind} on {', '.join(targets)}")
-                out.append(new)
+        keep = {k: v for k, v in base.items() if k in ("reason", "link", "status")}
+        for (kind, sig), observed in sorted(by_obs.items(), key=lambda item: item[0]):
+            for tf, pairs in _by_versions(observed, version_of, span, base.get("tf")):
+                for targets, when in _split(pairs, matrices, block.item is not None):
+                    new = {"targets": target_patterns(targets), **({"tf": tf} if tf else {}), **keep,
+                           "kind": kind}
+                    where = {**(base.get("when") or {}), **when}
+                    if where:
+                        new["when"] = where
+                    new.update(json.loads(sig))
+                    if kind != entry.get("kind"):
+                        notes.append(f"{entry.line}: kind {entry.get('kind')} -> {kind} on {', '.join(targets)}")
+                    out.append(new)
     return out
 
 
@@ -194,58 +240,79 @@ def _item_end(lines: list[str], items, i: int, data) -> int:
     return end
 
 
-def _new_entries(failures: dict, cases: list[Case], tf_version: str | None, timeout: float) -> list[dict]:
+def _new_entries(failures: dict, cases: list[Case], tf_version: str | None, timeout: float,
+                 version_of=None, span: list[str] | None = None) -> list[dict]:
     """Entries for failures no entry covers, with a reason in the sweep's words (review it)."""
     from harness.sweep.repro import reason_for
     by_name = {c.name: c for c in cases}
     matrices = {c.name: c.matrix for c in cases}
-    spec = "==" + ".".join((tf_version or "0").split(".")[:2]) + ".*"
     out, grouped = [], {}
     for pair, (kind, sig) in signature.pinned(failures, first_output(cases[0])).items():
         grouped.setdefault((kind, json.dumps(sig, sort_keys=True)), set()).add(pair)
-    for (kind, sig), pairs in sorted(grouped.items(), key=lambda item: item[0]):
-        for targets, when in _split(pairs, matrices, True):
-            name, target = sorted(p for p in pairs if p[1] in targets)[0]
-            reason = reason_for(by_name[name], kind, target_patterns(targets), failures[name, target], timeout)
-            out.append({"targets": target_patterns(targets), "tf": spec, "kind": kind,
-                        **({"when": when} if when else {}), **json.loads(sig), "reason": reason})
+    for (kind, sig), observed in sorted(grouped.items(), key=lambda item: item[0]):
+        example = {name: target for name, target in sorted(observed)}
+        for spec, pairs in _by_versions(observed, version_of, span, None):
+            for targets, when in _split(pairs, matrices, True):
+                name = sorted(n for n, t in pairs if t in targets)[0]
+                result = failures[name, example[name]]
+                reason = reason_for(by_name[name], kind, target_patterns(targets), result, timeout)
+                version = result.tf_version or tf_version or "0"
+                spec = spec or "==" + ".".join(version.split(".")[:2]) + ".*"
+                out.append({"targets": target_patterns(targets), "tf": spec, "kind": kind,
+                            **({"when": when} if when else {}), **json.loads(sig), "reason": reason})
     return out
 
 
-def pin_file(path: str, session, targets: list[str], repeat: int, budget: int, add: bool = False) -> list[str]:
+def observe_file(path: str, session, targets: list[str], repeat: int, budget: int, add: bool,
+                 results: dict) -> None:
+    """Run, into `results`, every (case, target) pin will look at in this file: every case with
+    `add`, else the cases of known blocks; each target's worker busy at once."""
+    cases, problems = load([path], memory_budget=budget)
+    if problems:
+        return
+    blocks, _ = _blocks(path, cases)
+    wanted = [(c, t) for c in cases for t in targets if c.applies_to(t)] if add else \
+        [(c, t) for b in blocks for c in b.cases for t in targets if c.applies_to(t)]
+
+    def run(target):
+        for case in [c for c, t in wanted if t == target]:
+            if (case.name, target) not in results:
+                results[case.name, target] = observe(session, case, target, repeat)
+    with ThreadPoolExecutor(max(1, len(targets))) as pool:
+        list(pool.map(run, targets))
+
+
+def pin_file(path: str, session, targets: list[str], repeat: int, budget: int, add: bool = False,
+             span: list[str] | None = None, results: dict | None = None) -> list[str]:
     """Rewrite one file's known entries (with `add`, also write entries for failures no entry
-    covers); returns what changed, as lines to print."""
+    covers); returns what changed, as lines to print. With `span` (the TF versions the targets
+    run, in order: a matrix), entries apply whatever their `tf:` says and get new ranges."""
     cases, problems = load([path], memory_budget=budget)
     if problems:
         return problems
     blocks, text = _blocks(path, cases)
     data, _ = yamlines.load(text)
     items, lines = data.get("cases") or [], lines_of(text)
-    results: dict = {}
+    if results is None:
+        results = {}
+        observe_file(path, session, targets, repeat, budget, add, results)
 
     def result(case: Case, target: str):
         if (case.name, target) not in results:
             results[case.name, target] = observe(session, case, target, repeat)
         return results[case.name, target]
 
-    # Every (case, target) pin will look at, run with each target's worker busy at once.
-    wanted = [(c, t) for c in cases for t in targets if c.applies_to(t)] if add else \
-        [(c, t) for b in blocks for c in b.cases for t in targets if c.applies_to(t)]
-    with ThreadPoolExecutor(max(1, len(targets))) as pool:
-        by_target = {t: [c for c, tt in wanted if tt == t] for t in targets}
-        list(pool.map(lambda t: [result(c, t) for c in by_target[t]], targets))
-
     notes, covered, edits = [], set(), {}     # edits: item index (None: defaults) -> (block, entries)
     for block in blocks:
-        cover, frozen = _covered(block, targets, session.tf_version)
+        cover, frozen = _covered(block, targets, session.version, any_version=span is not None)
         if not cover:
             continue
         covered |= set(cover)
         by_name = {c.name: c for c in block.cases}
-        for name, target in sorted(cover, key=lambda p: (p[0], ALL_TARGETS.index(p[1]))):
+        for name, target in sorted(cover, key=lambda p: (p[0], order(p[1]))):
             result(by_name[name], target)
         block_notes = []
-        edits[block.item] = (block, rewrite_block(block, cover, frozen, results, block_notes))
+        edits[block.item] = (block, rewrite_block(block, cover, frozen, results, block_notes, session.version, span))
         notes += [f"{path}:{n}" for n in block_notes]
     if add:
         by_line = {line: i for i, line in enumerate(items.lines)}
@@ -265,7 +332,7 @@ def pin_file(path: str, session, targets: list[str], repeat: int, budget: int, a
                 notes.append(f"{path}:{items.lines[i]}: not added: this case's known entries are the "
                              "defaults'; move them into the case")
                 continue
-            added = _new_entries(failures, mine, session.tf_version, session.timeout)
+            added = _new_entries(failures, mine, session.tf_version, session.timeout, session.version, span)
             notes.append(f"{path}:{items.lines[i]}: added {len(added)} known entr"
                          f"{'y' if len(added) == 1 else 'ies'}: review the reasons")
             block = own.get(i)
@@ -322,6 +389,53 @@ def cmd_pin(args) -> int:
             try:
                 for line in pin_file(path, session, args.targets, args.repeat, args.memory_budget,
                                      args.add):
+                    print(line)
+            except (ValueError, RuntimeError, yaml.YAMLError) as exc:
+                print(f"{path}:1: not pinned: {exc}", file=sys.stderr)
+                failed = True
+    finally:
+        session.close()
+    return 1 if failed else 0
+
+
+def cmd_matrix(args) -> int:
+    """Run the cases on several TensorFlow versions and write each known entry's `tf:` range from
+    the versions it was seen on with the same signature (splitting it where they differ)."""
+    from packaging.version import Version
+
+    from harness.envs import python
+    from harness.run.session import Session, installed_tf_version
+    from harness.cases.loader import case_files
+    versions = sorted(dict.fromkeys(v.strip() for v in args.tf.split(",") if v.strip()), key=Version)
+    installed = installed_tf_version()
+    missing = []
+    for version in versions:
+        if version != installed:
+            try:
+                python(version)
+            except LookupError:
+                missing.append(version)
+    problems: list[str] = [f"no environment for TensorFlow {v}: run `tfconform env add {v}`" for v in missing]
+    files = case_files(list(args.paths), problems)
+    if problems or len(versions) < 1:
+        for p in problems or ["name the TensorFlow versions: --tf 2.19.0,2.20.0,2.21.0"]:
+            print(p, file=sys.stderr)
+        return 2
+    by_version = {v: [t + ("" if v == installed else f"@{v}") for t in args.targets] for v in versions}
+    session = Session(timeout=args.timeout)
+    results: dict[str, dict] = {path: {} for path in files}
+    failed = False
+    try:
+        for version, targets in by_version.items():      # one version's workers at a time
+            print(f"TensorFlow {version}: running {len(files)} file(s) on {len(targets)} target(s)", file=sys.stderr)
+            for path in files:
+                observe_file(path, session, targets, args.repeat, args.memory_budget, args.add, results[path])
+            session.retire(targets)
+        everything = [t for targets in by_version.values() for t in targets]
+        for path in files:
+            try:
+                for line in pin_file(path, session, everything, args.repeat, args.memory_budget, args.add,
+                                     span=versions, results=results[path]):
                     print(line)
             except (ValueError, RuntimeError, yaml.YAMLError) as exc:
                 print(f"{path}:1: not pinned: {exc}", file=sys.stderr)

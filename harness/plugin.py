@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.model import ALL_TARGETS, REFERENCE
+from harness.model import REFERENCE
 
 _SESSION = pytest.StashKey["object"]()
 _RECORDER = pytest.StashKey["object"]()
@@ -20,8 +20,8 @@ _REPORT = pytest.StashKey[Path]()
 
 def pytest_addoption(parser):
     group = parser.getgroup("tfconform", "tfconform conformance cases")
-    group.addoption("--tfconform-targets", default=",".join(ALL_TARGETS),
-                    help="comma-separated target patterns (default: all)")
+    group.addoption("--tfconform-targets", default=None,
+                    help="comma-separated target patterns (default: every mode with the default variants)")
     group.addoption("--tfconform-timeout", type=float, default=60.0,
                     help="seconds one TensorFlow call may take")
     group.addoption("--tfconform-memory-budget", default="1GiB",
@@ -72,7 +72,8 @@ class CaseFile(pytest.File):
         cases, problems = load([rel.as_posix()], memory_budget=budget)
         if problems:
             raise CaseFileError("\n".join(problems))
-        targets = parse_targets(self.config.getoption("tfconform_targets"))
+        from harness.targets import defaults
+        targets = parse_targets(self.config.getoption("tfconform_targets") or ",".join(defaults()))
         for case in cases:
             for target in [REFERENCE, *targets]:     # the case's own expect first, once
                 if case.applies_to(target):
@@ -101,7 +102,7 @@ class CaseItem(pytest.Item):
         result = session.run(self.case, self.target)
         recorder = _recorder(self.config)
         if recorder is not None:
-            recorder.add(result, session.tf_version)
+            recorder.add(result)
         result.inputs = None
         verdict = result.verdict
         if verdict.status == "skip":
@@ -165,9 +166,8 @@ def pytest_sessionfinish(session):
     report = config.getoption("tfconform_report", None)
     path = config.getoption("tfconform_results", None)
     if recorder is not None and recorder.records:
-        runner = config.stash.get(_SESSION, None)
         for out in ([Path(report) / "results.jsonl"] if report else []) + ([Path(path)] if path else []):
-            recorder.write(_worker_path(out), getattr(runner, "tf_version", None))
+            recorder.write(_worker_path(out))
     if report and not hasattr(config, "workerinput"):
         from harness.output.recorder import render_folder
         index = render_folder(Path(report))

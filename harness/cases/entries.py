@@ -10,7 +10,8 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from harness.cases import yamlines
 from harness.cases.problems import check_pattern, desc, did_you_mean, dotted_path, literal_shape, render
-from harness.model import Case, Known, is_target_pattern
+from harness.model import Case, Known
+from harness.targets import is_target_pattern
 from harness.ops import CHAIN, OpSpec
 from harness.verdict import signature
 

@@ -11,11 +11,13 @@ import re
 import numpy as np
 import yaml
 
-from harness.model import MODES, VARIANTS, is_target_pattern
+from harness.targets import MODES, is_target_pattern
+from harness.targets import variants
 from harness.cases.tensors import DTYPES, is_integer
 
-PATTERNS = (f"modes {', '.join(MODES)} or graph (function and xla); variants {', '.join(VARIANTS)}; "
-            "e.g. eager, */onednn")
+def patterns_help() -> str:
+    return (f"modes {', '.join(MODES)} or graph (function and xla); variants {', '.join(variants())} "
+            "(or * or a glob); optionally @version; e.g. eager, */onednn, xla@2.20.0")
 
 class Ragged(Exception):
     def __init__(self, path, what):
@@ -62,7 +64,7 @@ def scalar_problem(x, dtype: str | None) -> str | None:
 
 def check_pattern(pattern, path, bad) -> None:
     if isinstance(pattern, str) and not is_target_pattern(pattern):   # non-strings: the schema
-        bad(path, f"{dotted_path(path)}: {pattern!r} is not a target pattern ({PATTERNS})")
+        bad(path, f"{dotted_path(path)}: {pattern!r} is not a target pattern ({patterns_help()})")
 
 
 # --- words for problems -------------------------------------------------------------------

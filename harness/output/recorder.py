@@ -6,7 +6,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from harness.model import ALL_TARGETS, REFERENCE, Result
+from harness.model import REFERENCE, Result
+from harness.targets import order
 from harness.output import results
 from harness.output.tensorstore import TensorStore, store_result
 
@@ -21,18 +22,20 @@ class Recorder:
         self.records: list[dict] = []
         self._lock = threading.Lock()
 
-    def add(self, result: Result, tf_version: str | None) -> dict:
-        rec = results.record(result, tf_version, store_result(self.store, result))
+    def add(self, result: Result) -> dict:
+        rec = results.record(result, result.tf_version, store_result(self.store, result))
         with self._lock:
             self.records.append(rec)
         return rec
 
-    def write(self, path: Path, tf_version: str | None) -> dict:
+    def write(self, path: Path, tf_version: str | None = None) -> dict:
         """results.jsonl at `path` (tensor paths made relative to it) and its run description."""
-        order = {t: i for i, t in enumerate((REFERENCE, *ALL_TARGETS))}
-        records = sorted(self.records, key=lambda r: (r["id"], order.get(r["target"], len(order)), r["target"]))
+        records = sorted(self.records, key=lambda r: (r["id"], r["target"] != REFERENCE, order(r["target"])
+                                                     if r["target"] != REFERENCE else ()))
         results.write(path, results.rebase(records, self.folder, Path(path).parent))
-        meta = results.run_meta(sorted({r["target"] for r in records} - {REFERENCE}), tf_version)
+        versions = sorted({r["tf_version"] for r in records if r.get("tf_version")})
+        meta = results.run_meta(sorted({r["target"] for r in records} - {REFERENCE}, key=order),
+                                tf_version or (versions[0] if len(versions) == 1 else ", ".join(versions) or None))
         results.write_meta(path, meta)
         return meta
 

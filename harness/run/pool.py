@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from harness.model import Outcome
+from harness.targets import Target
 from harness.run.wire import PREFIX, decode, frame, payload_size
 
 STARTUP_SECONDS = 120.0     # importing TensorFlow on a loaded 2-core machine is slow
@@ -48,9 +49,9 @@ PERTURB, CHECK_PERTURB = 0x55, 0xAA
 
 
 def worker_env(target: str, perturb: int = PERTURB) -> dict:
-    """The environment a target's worker starts with (read by TensorFlow when it loads)."""
-    env = dict(os.environ)
-    env["TF_ENABLE_ONEDNN_OPTS"] = "1" if target.partition("/")[2] == "onednn" else "0"
+    """The environment a target's worker starts with (read by TensorFlow when it loads): the
+    target's variant's settings over this process's environment."""
+    env = {**os.environ, **Target.of(target).env}
     env["MALLOC_PERTURB_"] = str(perturb)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env["PYTHONPATH"] = PROJECT_ROOT + os.pathsep + env.get("PYTHONPATH", "")
@@ -64,7 +65,7 @@ class Worker:
 
     def __init__(self, target: str, timeout: float = 60.0, perturb: int = PERTURB):
         self.target = target
-        self.mode, _, self.variant = target.partition("/")
+        self.record = Target.of(target)
         self.timeout = timeout
         self.perturb = perturb
         self.proc: subprocess.Popen | None = None
@@ -76,10 +77,17 @@ class Worker:
     def env(self) -> dict:
         return worker_env(self.target, self.perturb)
 
+    def interpreter(self) -> str:
+        """This Python, or the Python of the target's TensorFlow version (harness.envs)."""
+        if self.record.version is None:
+            return sys.executable
+        from harness import envs
+        return str(envs.python(self.record.version))
+
     def start(self) -> None:
         self._log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "harness.run.worker"], stdin=subprocess.PIPE,
+            [self.interpreter(), "-m", "harness.run.worker"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=self._log, env=self.env(), cwd=PROJECT_ROOT)
         header, _ = self._receive(STARTUP_SECONDS)
         self.tf_version = header.get("tf_version")

@@ -13,6 +13,7 @@ from importlib import metadata
 from harness.run.execute import reference_outcome, tensors_of, tf_request
 from harness.verdict.judge import judge
 from harness.model import REFERENCE, Case, Outcome, ReferenceRun, Result, Verdict
+from harness.targets import Target
 from harness.run.pool import CHECK_PERTURB, Worker
 from harness.run.snippet import snippet
 
@@ -44,7 +45,8 @@ class Session:
     def __init__(self, timeout: float = 60.0, jobs: int = 1):
         self.timeout = timeout
         self.jobs = max(1, jobs)
-        self.tf_version = installed_tf_version()
+        self.tf_version = installed_tf_version()      # the TensorFlow beside the harness
+        self.versions: dict[str, str | None] = {}     # target -> the TensorFlow its worker loaded
         self._idle: dict[str, queue.Queue] = {}
         self._checkers: dict[str, Worker] = {}
         self._all: list[Worker] = []
@@ -86,17 +88,22 @@ class Session:
                 self._all.append(self._checkers[target])
             return self._checkers[target]
 
+    def version(self, target: str) -> str | None:
+        """The TensorFlow version a target runs: its worker's, else its environment's, else the
+        one installed beside the harness."""
+        return self.versions.get(target) or Target.of(target).version or self.tf_version
+
     def tf_outcome(self, case: Case, target: str, tensors: dict, ref: Outcome | None = None,
                    upstream=None, check: bool = False) -> Outcome:
         if check:
-            header, arrays = tf_request(case, tensors, target.partition("/")[0], ref, upstream)
+            header, arrays = tf_request(case, tensors, Target.of(target).mode, ref, upstream)
             return self._checker(target).call(header, arrays)
         q = self._queue(target)
         worker = q.get()
         try:
-            header, arrays = tf_request(case, tensors, target.partition("/")[0], ref, upstream)
+            header, arrays = tf_request(case, tensors, Target.of(target).mode, ref, upstream)
             outcome = worker.call(header, arrays)
-            self.tf_version = worker.tf_version or self.tf_version
+            self.versions[target] = worker.tf_version or self.version(target)
             return outcome
         finally:
             q.put(worker)
@@ -113,14 +120,15 @@ class Session:
             if target == REFERENCE:
                 return Result(case, target, judge(case, target, ref, scale, None, None), ref, None, tensors)
             tf = self.tf_outcome(case, target, tensors, ref, upstream)
-            verdict = judge(case, target, ref, scale, tf, self.tf_version)
+            version = self.version(target)
+            verdict = judge(case, target, ref, scale, tf, version)
             if wrong_values(verdict) and repeat > 1:
                 tf.nondeterministic = any(
                     not same_bits(tf, self.tf_outcome(case, target, tensors, ref, upstream, check=True))
                     for _ in range(repeat - 1))
-                verdict = judge(case, target, ref, scale, tf, self.tf_version)
+                verdict = judge(case, target, ref, scale, tf, version)
             verdict.snippet = snippet(case, target, tensors, upstream)
-            return Result(case, target, verdict, ref, tf, tensors)
+            return Result(case, target, verdict, ref, tf, tensors, version)
         except Exception as exc:    # a bug of the harness or the reference: report, go on
             detail = "".join(traceback.format_exception(exc)[-3:])
             return Result(case, target, Verdict("fail", "harness-error", f"{type(exc).__name__}: {exc}",
@@ -167,6 +175,13 @@ class Session:
         for thread in threads:
             thread.join()
         return results
+
+    def retire(self, targets: list[str]) -> None:
+        """Stop the workers of these targets (started again if a later call needs them)."""
+        with self._lock:
+            workers = [w for w in self._all if w.target in targets]
+        for worker in workers:
+            worker.close()
 
     def close(self) -> None:
         for worker in self._all:

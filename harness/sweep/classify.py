@@ -8,7 +8,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.model import ALL_TARGETS, Case, Outcome, Verdict, target_matches
+from harness.model import Case, Outcome, Verdict
+from harness.targets import ALL_TARGETS, base, order, target_matches
 from harness.verdict.signature import clean_message
 
 
@@ -96,23 +97,30 @@ def deviations(case: Case, results: dict[str, tuple]) -> list[Deviation]:
             continue
         ref_text = ref_gist(ref) if tf is not None else "harness"
         groups.setdefault((verdict.kind, behaviour(case, verdict, ref, tf), ref_text), []).append(target)
-    return [Deviation(kind, beh, r, tuple(sorted(ts, key=ALL_TARGETS.index)))
+    return [Deviation(kind, beh, r, tuple(sorted(ts, key=order)))
             for (kind, beh, r), ts in sorted(groups.items())]
 
 
 def target_patterns(targets) -> list[str]:
-    """The fewest patterns matching exactly these targets (`*`, `graph`, `eager`, `*/onednn`, ...)."""
-    wanted, out = set(targets), []
-    candidates = ["*", "graph", "eager", "function", "xla", "*/onednn", "*/eigen", "graph/onednn",
-                  "graph/eigen", *ALL_TARGETS]
-    left = set(wanted)
-    while left:
-        best = max((p for p in candidates
-                    if {t for t in ALL_TARGETS if target_matches(p, t)} <= wanted),
-                   key=lambda p: (len(left & {t for t in ALL_TARGETS if target_matches(p, t)}),
-                                  -candidates.index(p)))
-        out.append(best)
-        left -= {t for t in ALL_TARGETS if target_matches(best, t)}
+    """The fewest patterns matching exactly these targets (`*`, `graph`, `eager`, `*/onednn`, ...),
+    per TensorFlow version (`@2.20.0` after each); targets of other variants are named as they are."""
+    out = []
+    by_version: dict[str, set] = {}
+    for t in targets:
+        by_version.setdefault(t.partition("@")[2], set()).add(base(t))
+    for version, wanted in sorted(by_version.items()):
+        suffix = f"@{version}" if version else ""
+        universe = [t for t in ALL_TARGETS]
+        candidates = ["*", "graph", "eager", "function", "xla", "*/onednn", "*/eigen", "graph/onednn",
+                      "graph/eigen", *universe]
+        reach = {p: {t for t in universe if target_matches(p, t)} for p in candidates}
+        left = set(wanted) & set(universe)
+        while left:
+            best = max((p for p in candidates if reach[p] <= wanted),
+                       key=lambda p: (len(left & reach[p]), -candidates.index(p)))
+            out.append(best + suffix)
+            left -= reach[best]
+        out += [t + suffix for t in sorted(set(wanted) - set(universe), key=order)]
     return out
 
 

@@ -7,7 +7,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from harness.model import ALL_TARGETS, Case
+from harness.model import Case
+from harness.targets import defaults
 from harness.sweep.build import to_case
 from harness.sweep.classify import Found, name_classes, target_patterns
 from harness.sweep.engine import QUARANTINE, Sweep, verify
@@ -54,7 +55,7 @@ def add_arguments(p) -> None:
                    help=f"the tf.nn op(s) to sweep, one after the other: {', '.join(OPS)}")
     p.add_argument("--n", type=int, default=500, help="configurations to generate (default 500)")
     p.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
-    p.add_argument("--targets", type=parse_targets, default=list(ALL_TARGETS),
+    p.add_argument("--targets", type=parse_targets, default=list(defaults()),
                    help="comma-separated target patterns (default: all)")
     p.add_argument("-o", "--output", default="reports/sweep",
                    help="where results.jsonl (deviating configurations) and classes.json go")

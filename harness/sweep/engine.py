@@ -7,7 +7,8 @@ import time
 import zlib
 from dataclasses import replace
 
-from harness.model import ALL_TARGETS, Case, Result
+from harness.model import Case, Result
+from harness.targets import defaults
 from harness.sweep.shrink import Knob, shrink
 from harness.sweep.build import case_key, features, size, to_case
 from harness.sweep.classify import (
@@ -30,12 +31,12 @@ class Sweep:
     """Runs configurations (in chunks: memory stays bounded), groups deviations, shrinks each
     class and writes its repro file."""
 
-    def __init__(self, op: str, seed: int = 0, targets=ALL_TARGETS, timeout: float = 20.0,
+    def __init__(self, op: str, seed: int = 0, targets=None, timeout: float = 20.0,
                  session=None, chunk: int = 32, progress=None, log=None):
         from harness.run.session import Session
         if op not in SPACES:
             raise ValueError(f"no sweep generator for op {op!r} (known: {', '.join(OPS)})")
-        self.op, self.seed, self.targets, self.timeout = op, seed, list(targets), timeout
+        self.op, self.seed, self.targets, self.timeout = op, seed, list(targets or defaults()), timeout
         self.session = session or Session(timeout=timeout)
         self.chunk = chunk
         self.progress = progress or (lambda total, unit, desc: _NoBar())

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 from harness.verdict.judge import first_output
-from harness.model import ALL_TARGETS, Case, Outcome, Result, TensorSpec
+from harness.model import Case, Outcome, Result, TensorSpec
+from harness.targets import order
 from harness.verdict.signature import pinned
 from harness.cases.yamlout import flow, known_entry
 from harness.sweep.build import to_case
@@ -156,7 +157,7 @@ def repro_text(found: Found, source: str, tf_version: str | None, timeout: float
         by_sig: dict[str, list[str]] = {}
         for target, (_, sig) in signatures.items():
             by_sig.setdefault(json.dumps(sig, sort_keys=True), []).append(target)
-        for sig, targets in sorted(by_sig.items(), key=lambda item: ALL_TARGETS.index(item[1][0])):
+        for sig, targets in sorted(by_sig.items(), key=lambda item: order(item[1][0])):
             entry = {"targets": target_patterns(targets), "tf": spec, "kind": other.kind,
                      **json.loads(sig), "reason": reason}
             lines += known_entry(entry, "      ")

@@ -14,7 +14,8 @@ import numpy as np
 
 from harness.verdict import compare
 from harness.verdict import signature
-from harness.model import REFERENCE, Case, Known, Outcome, Verdict, is_target_pattern, target_matches
+from harness.model import REFERENCE, Case, Known, Outcome, Verdict
+from harness.targets import is_target_pattern, target_matches
 from harness.ops import OPS
 
 # Errors TensorFlow raises to tell the user the call is invalid; anything else (InternalError,
@@ -138,7 +139,7 @@ def _rule_disagreement(ref: Outcome, tf: Outcome) -> Verdict | None:
     """Both reject: TensorFlow's message must give the reference's reason (its rule)."""
     if not ref.rule:
         return None
-    from harness import rules
+    from harness.verdict import rules
     if rules.agrees(ref.rule, tf.error_type, tf.error_message):
         return None
     return Verdict("fail", "error-message",
