@@ -34,7 +34,8 @@ class Known:
     reason: str
     tf: str | None = None      # PEP 440 specifier of TF versions it applies to, e.g. "<2.22"
     kind: str | None = None    # only failures of this kind are expected (default: any)
-    link: str | None = None
+    link: str | None = None    # the upstream issue, pull request or advisory
+    status: str | None = None  # what the tracker says: open, closed-fixed, ..., not-found
     signature: dict = field(default_factory=dict)   # error/match, signal, shape, values, ...
     when: dict | None = None   # matrix values it is limited to, as written
     line: int = 0              # where the entry starts in its file

@@ -191,8 +191,11 @@ def test_index_totals_grid_filters_and_run(blog_report):
     for control in ("f-status", "f-op", "f-target", "f-kind", "f-text"):
         assert f'id="{control}"' in text
     assert "TF_ENABLE_ONEDNN_OPTS=0" in text and "TF_ENABLE_ONEDNN_OPTS=1" in text   # variants
-    assert "Known deviations" in text and "uninitialised memory" in text
-    assert "shape: shape [1, 4, 4, 2]" in text            # each entry says what TensorFlow does
+    assert "Known deviations" in text and 'href="known.html"' in text
+    known = (blog_report / "known.html").read_text()
+    assert "uninitialised memory" in known
+    assert "shape: shape [1, 4, 4, 2]" in known           # each entry says what TensorFlow does
+    assert "<th>TF 2.21.0</th>" in known                  # a column per TF version of the results
     assert "<script src" in text and "http" not in re.sub(r'href="https?://github[^"]*"', "", text).replace(
         "http-equiv", "")   # nothing fetched from the network
     assert (blog_report / "report.js").exists() and (blog_report / "style.css").exists()

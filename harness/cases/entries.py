@@ -89,7 +89,8 @@ def known_entry(j, known, bad, matrix: dict) -> Known | None:
         return None
     try:
         return Known(targets=tuple(targets), reason=known["reason"], tf=tf, kind=kind,
-                     link=known.get("link"), signature=sig, when=yamlines.plain(when),
+                     link=known.get("link"), status=known.get("status"), signature=sig,
+                     when=yamlines.plain(when),
                      line=getattr(known, "line", 0))
     except (KeyError, TypeError):     # already reported by the schema
         return None

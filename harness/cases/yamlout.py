@@ -11,7 +11,7 @@ import numpy as np
 import yaml
 
 KNOWN_ORDER = ("targets", "tf", "kind", "when", "error", "match", "signal", "shape", "dtype", "values",
-               "digest", "nondeterministic", "at", "reason", "link")
+               "digest", "nondeterministic", "at", "reason", "link", "status")
 
 
 def number(x) -> str:

@@ -20,9 +20,12 @@ from pathlib import Path
 
 import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
+from packaging.version import InvalidVersion, Version
 
+from harness.model import REFERENCE
 from harness.output import tensorstore
 from harness.output.explain import describe
+from harness.targets import target_matches
 from harness.verdict.signature import ALL_KEYS
 from harness.verdict.signature import describe as describe_signature
 
@@ -263,12 +266,15 @@ def _index_context(records: list[dict], by_case: dict, cols: list[str], meta: li
             key = (k.get("reason"), k.get("tf"), k.get("link"), tuple(k.get("targets") or ()), k.get("kind"),
                    describe_signature(pinned))
             entry = known.setdefault(key, {**k, "signature": describe_signature(pinned) if pinned else "",
-                                           "cases": [], "statuses": Counter()})
+                                           "cases": [], "statuses": Counter(), "by_version": defaultdict(Counter)})
             entry["cases"].append({"id": case_id, "page": page_name(case_id)})
             for r in by_case[case_id]:
-                if r["status"] in ("xfail", "xpass"):
+                if r["status"] in ("xfail", "xpass") and any(target_matches(p, r["target"])
+                                                             for p in k.get("targets") or ["*"]):
                     entry["statuses"][r["status"]] += 1
-    tf_versions = sorted({r.get("tf_version") or "unknown" for r in records})
+                    entry["by_version"][r.get("tf_version") or "unknown"][r["status"]] += 1
+    tf_versions = sorted({r.get("tf_version") or "unknown" for r in records if r["target"] != REFERENCE},
+                         key=_version_key)
     variants: dict[str, set] = defaultdict(set)     # variant -> its settings, in every run merged
     for m in meta:
         for variant, env in (m.get("variants") or {}).items() if isinstance(m, dict) else ():
@@ -280,6 +286,13 @@ def _index_context(records: list[dict], by_case: dict, cols: list[str], meta: li
             "variants": [(v, sorted(s)) for v, s in sorted(variants.items())],
             "noscript": rows[:NOSCRIPT_ROWS],
             "unexpected": totals.get("fail", 0) + totals.get("xpass", 0)}
+
+
+def _version_key(version: str):
+    try:
+        return (0, Version(version))
+    except InvalidVersion:
+        return (1, version)
 
 
 def render(records: list[dict], out: Path, meta: list[dict] | None = None,
@@ -310,6 +323,8 @@ def render(records: list[dict], out: Path, meta: list[dict] | None = None,
         recs.sort(key=lambda r: r["_col"])
     _render_all_cases(env, out, base, sorted(by_case.items()))
 
-    index = env.get_template("index.html").render(**_index_context(records, by_case, cols, meta or []))
+    context = _index_context(records, by_case, cols, meta or [])
+    index = env.get_template("index.html").render(**context)
     (out / "index.html").write_text(index, encoding="utf-8")
+    (out / "known.html").write_text(env.get_template("known.html").render(**context), encoding="utf-8")
     return out / "index.html"

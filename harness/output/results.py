@@ -56,7 +56,7 @@ def record(result: Result, tf_version: str | None, tensor_files: dict | None = N
         "expect": case.expect, "expected": expected, "note": case.note, "text": case.text,
         "snippet": verdict.snippet, "observed": verdict.observed,
         "known": [{"targets": list(k.targets), "tf": k.tf, "kind": k.kind, "reason": k.reason,
-                   "link": k.link, **k.signature} | ({"when": k.when} if k.when else {})
+                   "link": k.link, "status": k.status, **k.signature} | ({"when": k.when} if k.when else {})
                   for k in case.known],
         "tensor_files": tensor_files or {},
     })

@@ -256,8 +256,10 @@ def _apply_known(case: Case, target: str, verdict: Verdict, ref: Outcome, tf: Ou
                                 f"failure: {known[0].reason})")
     if verdict.status == "pass" and known:
         verdict.status, verdict.kind = "xpass", None
+        link = f"; check {known[0].link}" + (f" ({known[0].status})" if known[0].status else "") \
+            if known[0].link else ""
         verdict.message = (f"known deviation no longer happens on TF {tf_version}: {known[0].reason}"
-                           f" (remove or narrow the `known` entry)")
+                           f" (remove or narrow the `known` entry{link})")
     return verdict
 
 
