@@ -244,7 +244,13 @@ def cmd_matrix(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    missing = missing_environments(getattr(args, "targets", None) or [])
+    from harness.run.session import missing_tensorflow
+    targets = getattr(args, "targets", None) or (args.target if getattr(args, "target", None) else [])
+    needs_tf = args.command in ("run", "pin", "sweep") or args.command == "mutate" and not args.judge
+    if needs_tf and missing_tensorflow(targets):
+        print(missing_tensorflow(targets), file=sys.stderr)
+        return 2
+    missing = missing_environments(targets)
     if missing:
         for version in missing:
             print(f"no environment for TensorFlow {version}: run `tfconform env add {version}`", file=sys.stderr)

@@ -49,6 +49,14 @@ def _session(config):
     return config.stash[_SESSION]
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """No TensorFlow to run the collected cases on: say so once, before any case runs."""
+    from harness.run.session import missing_tensorflow
+    problem = missing_tensorflow(sorted({i.target for i in items if isinstance(i, CaseItem)} - {REFERENCE}))
+    if problem:
+        raise pytest.UsageError(problem)
+
+
 def pytest_collect_file(parent, file_path: Path):
     if file_path.suffix in (".yaml", ".yml") and "cases" in file_path.parts:
         return CaseFile.from_parent(parent, path=file_path)

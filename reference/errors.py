@@ -1,7 +1,7 @@
 """The one exception the reference raises for arguments TensorFlow must reject, and the rules it names.
 
 Each raise names a rule: a stable id, so the harness can check that TensorFlow rejected the call for
-the same reason (harness/rules.py holds TF's wordings of each rule) whatever the message says.
+the same reason (harness/verdict/rules.py holds TF's wordings of each rule) whatever the message says.
 """
 
 RULES: dict[str, str] = {

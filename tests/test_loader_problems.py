@@ -11,7 +11,7 @@ from harness.cases import loader
 from harness.cases import yamlines
 from harness.cases.loader import load
 from harness.ops import OPS
-from harness.cases.problems import PATTERNS
+from harness.cases.problems import patterns_help
 from harness.cases.tensors import DTYPES
 
 BROKEN = """
@@ -76,12 +76,12 @@ def test_every_problem_of_a_broken_file_at_its_line(cases_dir):
         "cases/bad.yaml:21: duplicate key 'ksize' (first at line 20)",
         "cases/bad.yaml:23: case 'ragged': input is ragged: input[0][1] has shape [1,1] "
         "but input[0][0] has shape [2,1]",
-        f"cases/bad.yaml:25: case 'ragged': targets[1]: 'graf' is not a target pattern ({PATTERNS})",
+        f"cases/bad.yaml:25: case 'ragged': targets[1]: 'graf' is not a target pattern ({patterns_help()})",
         "cases/bad.yaml:27: case 'ragged': known[0].tf '2.22' is not a version specifier "
         "(e.g. '<2.22' or '>=2.16,<2.18')",
         f"cases/bad.yaml:28: case 'ragged': known[1].kind: 'wrong' is not one of {kinds}",
         f"cases/bad.yaml:28: case 'ragged': known[1].targets[0]: '*/mkl' is not a target pattern "
-        f"({PATTERNS})",
+        f"({patterns_help()})",
         "cases/bad.yaml:30: case 'escape': input.npy '../../secret.npy' resolves outside cases/",
         "cases/bad.yaml:32: case 'escape': expect.match is not a valid regular expression: "
         "unterminated character set at position 0",

@@ -1,7 +1,7 @@
-"""harness.rules against TensorFlow's own words.
+"""harness.verdict.rules against TensorFlow's own words.
 
 SAMPLES are verbatim TensorFlow 2.21 messages (x86-64 CPU), collected by running configurations the
-reference rejects on all six targets (see harness/rules.py): per rule, the shortest message each of
+reference rejects on all six targets (see harness/verdict/rules.py): per rule, the shortest message each of
 its patterns matched, and one per mode (eager, function, xla) that produced one. Each must agree with
 its rule and with no other (except the wordings TF shares between rules, SHARED); NO_RULE are
 TensorFlow rejecting for reasons of its own (a kernel limitation, an internal error, a Python error in
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.rules import ERROR_TYPES, TF_PATTERNS, agrees
+from harness.verdict.rules import ERROR_TYPES, TF_PATTERNS, agrees
 from reference.errors import RULES
 
 # One TF check that covers two rules: the message is right for either.
@@ -422,8 +422,8 @@ def test_another_rule_is_disagreement():
 
 
 def test_importing_rules_stays_light():
-    """The judge imports harness.rules: it must not pull in TensorFlow (nor numpy)."""
-    code = "import sys, harness.rules; print(sorted(m for m in ('tensorflow', 'numpy') if m in sys.modules))"
+    """The judge imports harness.verdict.rules: it must not pull in TensorFlow (nor numpy)."""
+    code = "import sys, harness.verdict.rules; print(sorted(m for m in ('tensorflow', 'numpy') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.strip() == "[]"

@@ -8,7 +8,8 @@ import pytest
 
 from harness import sweep
 from harness.cases.loader import load
-from harness.model import ALL_TARGETS, Outcome, Result, Verdict
+from harness.model import Outcome, Result, Verdict
+from harness.targets import ALL_TARGETS
 from harness.sweep.shrink import Knob, candidates, rank, shrink
 
 

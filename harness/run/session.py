@@ -20,7 +20,7 @@ from harness.run.snippet import snippet
 
 def installed_tf_version() -> str | None:
     """The TensorFlow version a worker will import, read without importing it."""
-    for dist in ("tensorflow", "tensorflow-cpu", "tensorflow-intel"):
+    for dist in ("tensorflow", "tensorflow-cpu", "tensorflow-intel", "tf-nightly", "tf-nightly-cpu"):
         try:
             return metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -39,6 +39,16 @@ def same_bits(a: Outcome, b: Outcome) -> bool:
         return False
     return all(x.dtype == b.outputs[k].dtype and x.shape == b.outputs[k].shape
                and x.tobytes() == b.outputs[k].tobytes() for k, x in a.outputs.items())
+
+
+def missing_tensorflow(targets: list[str]) -> str | None:
+    """Why these targets cannot run here, when one needs the TensorFlow beside the harness and
+    there is none; None when they can."""
+    if installed_tf_version() is None and any(Target.of(t).version is None for t in targets):
+        return ("TensorFlow is not installed beside tfconform: install it (pip install tensorflow-cpu, "
+                "or tfconform[tf]), or run targets of an environment (tfconform env add 2.21.0; "
+                "--targets '*@2.21.0')")
+    return None
 
 
 class Session:
