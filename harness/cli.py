@@ -79,6 +79,8 @@ def make_parser() -> argparse.ArgumentParser:
     env.add_argument("action", choices=("add", "list", "remove"))
     env.add_argument("versions", nargs="*", help="TensorFlow versions, e.g. 2.20.0")
 
+    sub.add_parser("targets", help="list the variants (built in and configured) and the TF versions installed")
+
     check = sub.add_parser("check", help="validate case files only")
     check.add_argument("paths", nargs="*", default=["cases"])
     check.add_argument("--memory-budget", type=parse_size, default=1 << 30)
@@ -219,6 +221,20 @@ def cmd_env(args) -> int:
     return env(args)
 
 
+def cmd_targets(args) -> int:
+    from harness.envs import listed
+    from harness.targets import MODES, variants
+    print(f"modes: {', '.join(MODES)} (graph: function and xla)")
+    print("variants (* run by default):")
+    for v in variants().values():
+        env = " ".join(f"{k}={val}" for k, val in v.env.items())
+        print(f"  {'*' if v.default else ' '} {v.name:<14} {v.device:<4} {env}\n      {v.about}")
+    versions = [e["tf_version"] for e in listed()]
+    print("TensorFlow versions (tfconform env add): " + (", ".join(versions) if versions else "none")
+          + "; without @version the TensorFlow beside the harness runs")
+    return 0
+
+
 def missing_environments(targets: list[str]) -> list[str]:
     """The TensorFlow versions these targets ask for that have no environment (harness.envs)."""
     from harness import envs
@@ -256,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no environment for TensorFlow {version}: run `tfconform env add {version}`", file=sys.stderr)
         return 2
     return {"run": cmd_run, "check": cmd_check, "report": cmd_report, "pin": cmd_pin, "env": cmd_env, "matrix": cmd_matrix,
+            "targets": cmd_targets,
             "sweep": cmd_sweep, "mutate": cmd_mutate}[args.command](args)
 
 

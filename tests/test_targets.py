@@ -50,6 +50,18 @@ def test_variants_are_configured_in_the_working_folder(tmp_path):
         variants(str(tmp_path / "bad"))
 
 
+def test_targets_command_lists_variants_and_versions(tmp_path, monkeypatch, capsys):
+    from harness.cli import main
+    monkeypatch.setenv("TFCONFORM_HOME", str(tmp_path))
+    (tmp_path / "envs" / "tf-2.18.1").mkdir(parents=True)
+    (tmp_path / "envs" / "tf-2.18.1" / "tfconform.json").write_text(json.dumps(
+        {"tf_version": "2.18.1", "package": "tensorflow-cpu==2.18.1", "installer": "pip"}))
+    assert main(["targets"]) == 0
+    out = capsys.readouterr().out
+    assert "* onednn " in out and "  onednn-sse41 " in out and "ONEDNN_MAX_CPU_ISA=SSE41" in out
+    assert "TensorFlow versions (tfconform env add): 2.18.1;" in out
+
+
 def test_ranges_cover_exactly_the_versions_seen():
     span = ["2.19.0", "2.20.0", "2.21.0"]
     assert tf_ranges(set(span), span) == [">=2.19,<2.22"]
