@@ -79,6 +79,10 @@ def make_parser() -> argparse.ArgumentParser:
     env.add_argument("action", choices=("add", "list", "remove"))
     env.add_argument("versions", nargs="*", help="TensorFlow versions, e.g. 2.20.0")
 
+    from harness.output.bugreport import add_arguments as bugreport_arguments
+    bugreport_arguments(sub.add_parser("bugreport", help="write repro.py and issue.md for one deviating case: "
+                                                         "a report TensorFlow or oneDNN developers can act on"))
+
     sub.add_parser("targets", help="list the variants (built in and configured) and the TF versions installed")
 
     check = sub.add_parser("check", help="validate case files only")
@@ -221,6 +225,11 @@ def cmd_env(args) -> int:
     return env(args)
 
 
+def cmd_bugreport(args) -> int:
+    from harness.output.bugreport import cmd_bugreport as bugreport
+    return bugreport(args)
+
+
 def cmd_targets(args) -> int:
     from harness.envs import listed
     from harness.targets import MODES, variants
@@ -262,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     from harness.run.session import missing_tensorflow
     targets = getattr(args, "targets", None) or (args.target if getattr(args, "target", None) else [])
-    needs_tf = args.command in ("run", "pin", "sweep") or args.command == "mutate" and not args.judge
+    needs_tf = args.command in ("run", "pin", "sweep", "matrix", "bugreport") or args.command == "mutate" and not args.judge
     if needs_tf and missing_tensorflow(targets):
         print(missing_tensorflow(targets), file=sys.stderr)
         return 2
@@ -272,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no environment for TensorFlow {version}: run `tfconform env add {version}`", file=sys.stderr)
         return 2
     return {"run": cmd_run, "check": cmd_check, "report": cmd_report, "pin": cmd_pin, "env": cmd_env, "matrix": cmd_matrix,
-            "targets": cmd_targets,
+            "targets": cmd_targets, "bugreport": cmd_bugreport,
             "sweep": cmd_sweep, "mutate": cmd_mutate}[args.command](args)
 
 

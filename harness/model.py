@@ -33,6 +33,7 @@ class Known:
     targets: tuple[str, ...]   # patterns
     reason: str
     tf: str | None = None      # PEP 440 specifier of TF versions it applies to, e.g. "<2.22"
+    cpu: tuple[str, ...] = ()  # CPU flags it needs (avx512_fp16) or must lack (!avx512_fp16)
     kind: str | None = None    # only failures of this kind are expected (default: any)
     link: str | None = None    # the upstream issue, pull request or advisory
     status: str | None = None  # what the tracker says: open, closed-fixed, ..., not-found

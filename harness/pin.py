@@ -7,7 +7,8 @@ run (values repeated to tell uninitialised memory), and the entry gets the obser
 signature. Where TensorFlow does different things on different targets or matrix entries, the
 entry is split (`targets`, `when`); where TensorFlow no longer deviates, the entry loses those
 targets, or goes. Reasons, links and `tf:` ranges are kept; entries for other TF versions or
-targets outside --targets are left as written. A rewritten file is loaded back before it is kept.
+targets outside --targets, or for a CPU unlike this one (`cpu:`), are left as written. A rewritten
+file is loaded back before it is kept.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from harness.cases import yamlines
 from harness.verdict.judge import applies, first_output
 from harness.cases.entries import applies_to_entry
 from harness.cases.loader import load
+from harness.machine import cpu_flags, cpu_holds
 from harness.model import Case, Known
 from harness.targets import base, defaults, order, target_matches
 from harness.sweep.classify import target_patterns
@@ -43,7 +45,7 @@ class Block:
 def _raw_known(entry) -> Known:
     """The parts of a raw entry that say where it applies."""
     return Known(targets=tuple(entry.get("targets", ["*"])), reason=entry["reason"], tf=entry.get("tf"),
-                 kind=entry.get("kind"))
+                 cpu=tuple(entry.get("cpu") or ()), kind=entry.get("kind"))
 
 
 def _blocks(path: str, cases: list[Case]) -> tuple[list[Block], str]:
@@ -76,7 +78,8 @@ def _covered(block: Block, targets: list[str], version_of, any_version: bool = F
     for j, entry in enumerate(block.entries):
         k = _raw_known(entry)
         bases = {t for t in universe if any(target_matches(p, t) for p in k.targets)}
-        mine = [t for t in targets if base(t) in bases and (any_version or applies(k, t, version_of(t)))]
+        mine = [t for t in targets if base(t) in bases and cpu_holds(k.cpu, cpu_flags())
+                and (any_version or applies(k, t, version_of(t)))]
         if not bases <= chosen or not mine:
             frozen.add(j)
             continue
@@ -196,7 +199,7 @@ def rewrite_block(block: Block, cover: dict, frozen: set, results: dict, notes: 
         by_obs = {}
         for pair, (kind, sig) in signature.pinned(mine, first_output(block.cases[0])).items():
             by_obs.setdefault((kind, json.dumps(sig, sort_keys=True)), set()).add(pair)
-        keep = {k: v for k, v in base.items() if k in ("reason", "link", "status")}
+        keep = {k: v for k, v in base.items() if k in ("cpu", "reason", "link", "status")}
         for (kind, sig), observed in sorted(by_obs.items(), key=lambda item: item[0]):
             for tf, pairs in _by_versions(observed, version_of, span, base.get("tf")):
                 for targets, when in _split(pairs, matrices, block.item is not None):
@@ -317,6 +320,9 @@ def pin_file(path: str, session, targets: list[str], repeat: int, budget: int, a
     if add:
         by_line = {line: i for i, line in enumerate(items.lines)}
         own = {b.item: b for b in blocks}
+        for i, item in enumerate(items):      # an empty `known: []` is replaced, not added to
+            if i not in own and isinstance(item.get("known"), list):
+                own[i] = Block(i, item["known"], key_line=item.lines["known"])
         for i in range(len(items)):
             mine = [c for c in cases if by_line[c.line] == i]
             failures = {(c.name, t): result(c, t) for c in mine for t in targets
@@ -364,7 +370,12 @@ def pin_file(path: str, session, targets: list[str], repeat: int, budget: int, a
         again, problems = load([path], memory_budget=budget)
         if problems or len(again) != len(cases):
             Path(path).write_text(text, encoding="utf-8")
-            return [f"{path}:1: not pinned: the rewritten file does not load back"] + problems
+            import tempfile
+            keep = Path(tempfile.mkdtemp(prefix="tfconform-pin-")) / Path(path).name
+            keep.write_text(new_text, encoding="utf-8")
+            return [f"{path}:1: not pinned: the rewritten file does not load back (it is kept in {keep})"] + \
+                [f"{keep}:{problem.split(':', 2)[1]}:{problem.split(':', 2)[2]}" if problem.startswith(str(path))
+                 else problem for problem in problems] + notes
         notes.append(f"{path}: written")
     return notes
 

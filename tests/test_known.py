@@ -12,11 +12,12 @@ NAN = float("nan")
 
 def known(**kw):
     return Known(targets=tuple(kw.pop("targets", ("*",))), reason=kw.pop("reason", "a TF bug"),
-                 tf=kw.pop("tf", "==2.21.*"), kind=kw.pop("kind"), signature=kw)
+                 tf=kw.pop("tf", "==2.21.*"), cpu=tuple(kw.pop("cpu", ())), kind=kw.pop("kind"),
+                 signature=kw)
 
 
-def verdict(case, tf, ref=REF, scale=MAG, target="eager/onednn", version="2.21.0"):
-    return judge(case, target, ref, scale, tf, version)
+def verdict(case, tf, ref=REF, scale=MAG, target="eager/onednn", version="2.21.0", cpu=frozenset({"avx2"})):
+    return judge(case, target, ref, scale, tf, version, cpu)
 
 
 def error(kind, message):
@@ -44,6 +45,23 @@ def test_an_unknown_tf_version_never_satisfies_a_pinned_entry():
     assert verdict(case, TF_OK, version=None).status == "pass"
     unpinned = make_case(known=[known(tf=None, kind="shape", shape=[1, 4, 4, 2])])
     assert verdict(unpinned, bad, version=None).status == "xfail"
+
+
+def test_a_cpu_condition_selects_the_machines_an_entry_holds_on():
+    """`cpu: [...]` holds where every flag named is present and every `!flag` absent; an unknown
+    CPU (flags None) satisfies no condition, as an unknown version satisfies no range."""
+    bad = value(np.zeros((1, 4, 4, 2), np.float32))
+    needs = make_case(known=[known(kind="shape", shape=[1, 4, 4, 2], cpu=["avx512_fp16"])])
+    lacks = make_case(known=[known(kind="shape", shape=[1, 4, 4, 2], cpu=["!avx512_fp16", "!amx_fp16"])])
+    fp16, amx, plain = frozenset({"avx2", "avx512_fp16"}), frozenset({"avx2", "amx_fp16"}), frozenset({"avx2"})
+    assert verdict(needs, bad, cpu=fp16).status == "xfail"
+    assert verdict(needs, bad, cpu=plain).status == "fail"
+    assert verdict(lacks, bad, cpu=plain).status == "xfail"
+    assert verdict(lacks, bad, cpu=fp16).status == "fail" and verdict(lacks, bad, cpu=amx).status == "fail"
+    assert verdict(needs, bad, cpu=None).status == "fail" and verdict(lacks, bad, cpu=None).status == "fail"
+    # Where the condition does not hold, TensorFlow agreeing is a plain pass, not an xpass.
+    assert verdict(lacks, TF_OK, cpu=fp16).status == "pass"
+    assert verdict(lacks, TF_OK, cpu=plain).status == "xpass"
 
 
 def test_a_shape_entry_pins_the_shape():

@@ -128,3 +128,11 @@ def test_pin_splits_an_entry_by_the_fewest_matrix_keys():
     import pytest
     with pytest.raises(ValueError, match="defaults entry"):
         _split(half, matrices, False)
+
+
+def test_cpu_conditions_name_flags(cases_dir):
+    assert problems_of(cases_dir, "{kind: crash, signal: SIGFPE, cpu: ['!avx512_fp16', avx2], reason: r}") == []
+    wrong = problems_of(cases_dir, "{kind: crash, signal: SIGFPE, cpu: ['AVX-512'], reason: r}")
+    assert len(wrong) == 1 and wrong[0].startswith("cases/k.yaml:9:") and "/proc/cpuinfo" in wrong[0], wrong
+    case = load([write(cases_dir, "k.yaml", CASE.format(entry="{kind: crash, cpu: ['!amx_fp16'], reason: r}"))])[0][0]
+    assert case.known[0].cpu == ("!amx_fp16",)

@@ -1,6 +1,6 @@
 """harness.verdict.rules against TensorFlow's own words.
 
-SAMPLES are verbatim TensorFlow 2.21 messages (x86-64 CPU), collected by running configurations the
+SAMPLES are verbatim TensorFlow 2.21 messages (and older versions' where marked) (x86-64 CPU), collected by running configurations the
 reference rejects on all six targets (see harness/verdict/rules.py): per rule, the shortest message each of
 its patterns matched, and one per mode (eager, function, xla) that produced one. Each must agree with
 its rule and with no other (except the wordings TF shares between rules, SHARED); NO_RULE are
@@ -208,6 +208,7 @@ SAMPLES = {
         ('ValueError', 'Negative dimension size caused by subtracting 6 from 3 for \'{{node AvgPool}} = AvgPool[T=DT_HALF, data_format="NCHW", ksize=[1, 1, 6, 1], padding="VALID", strides=[1, 1, 1, 1]](feeds)\' with input shapes: [2,2,3,4].'),  # avg_pool on xla/eigen
     ),
     'window-zero': (
+        ('InvalidArgumentError', 'Window dimensions {\n  stride: 1\n  window_dilation: 1\n  base_dilation: 1\n}\ndimensions {\n  size: 1\n  stride: 1\n  window_dilation: 1\n  base_dilation: 1\n}\n has a non-positive dimension.\n\t [[{{node Conv2D}}]]\n\ttf2xla conversion failed while converting __inference_program_8[_XlaMustCompile=true,config_proto=13561319589895757934,executor_type=11160318154034397263]. Run with TF_DUMP_GRAPH_PREFIX=/path/to/dump/dir and --vmodule=xla_compiler=2 to obtain a dump of the compiled functions. [Op:__inference_program_8]'),  # conv2d on xla/eigen, TF 2.19.0
         ('InvalidArgumentError', '{{function_node __wrapped__Conv2D_device_/job:localhost/replica:0/task:0/device:CPU:0}} filter must not have zero elements (i.e. all dimensions must be non-zero) [Op:Conv2D]'),  # atrous_conv2d on eager/eigen
         ('InvalidArgumentError', 'Window goo.gle/debugstr    \ndimensions {\n  size: 1\n  stride: 1\n  window_dilation: 1\n  base_dilation: 1\n}\ndimensions {\n  stride: 1\n  window_dilation: 1\n  base_dilation: 1\n}\n has a non-positive dimension.\n\t [[{{node conv1d}}]]\n\ttf2xla conversion failed while converting __inference_program_29[_XlaMustCompile=true,config_proto=13561319589895757934,executor_type=11160318154034397263]. Run with TF_DUMP_GRAPH_PREFIX=/path/to/dump/dir and --vmodule=xla_compiler=2 to obtain a dump of the compiled functions. [Op:__inference_program_29]'),  # conv1d on xla/eigen
         ('InvalidArgumentError', '{{function_node __wrapped__Conv3DBackpropInputV2_device_/job:localhost/replica:0/task:0/device:CPU:0}} input, filter_sizes and out_backprop tensors must all have at least 1 element [Op:Conv3DBackpropInputV2]'),  # conv3d_transpose on eager/eigen

@@ -54,6 +54,7 @@ def known_entry(j, known, bad, matrix: dict) -> Known | None:
         except InvalidSpecifier:
             bad(at + ("tf",), f"known[{j}].tf {tf!r} is not a version specifier "
                               f"(e.g. '<2.22' or '>=2.16,<2.18')")
+    cpu = known.get("cpu")          # its flags' form is the schema's to check
     kind = known.get("kind")
     sig = {k: yamlines.plain(known[k]) for k in signature.ALL_KEYS if k in known}
     if sig and kind is None:
@@ -88,7 +89,8 @@ def known_entry(j, known, bad, matrix: dict) -> Known | None:
     if problems:
         return None
     try:
-        return Known(targets=tuple(targets), reason=known["reason"], tf=tf, kind=kind,
+        return Known(targets=tuple(targets), reason=known["reason"], tf=tf,
+                     cpu=tuple(cpu) if isinstance(cpu, list) else (), kind=kind,
                      link=known.get("link"), status=known.get("status"), signature=sig,
                      when=yamlines.plain(when),
                      line=getattr(known, "line", 0))

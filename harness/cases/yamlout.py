@@ -10,7 +10,7 @@ import re
 import numpy as np
 import yaml
 
-KNOWN_ORDER = ("targets", "tf", "kind", "when", "error", "match", "signal", "shape", "dtype", "values",
+KNOWN_ORDER = ("targets", "tf", "cpu", "kind", "when", "error", "match", "signal", "shape", "dtype", "values",
                "digest", "nondeterministic", "at", "reason", "link", "status")
 
 

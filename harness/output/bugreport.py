@@ -24,12 +24,13 @@ import numpy as np
 from harness.model import Case, Result
 from harness.ops import OPS
 from harness.run.execute import rf_axes, steps_of
-from harness.run.pool import PERTURB, PROJECT_ROOT, worker_env
-from harness.run.snippet import LITERAL_LIMIT, _call, _generator, _literal
+from harness.run.pool import PERTURB, worker_env
+from harness.run.snippet import LITERAL_LIMIT, call_expr, generator_expr, literal_expr
 from harness.targets import Target, defaults
 from harness.verdict import compare
 from harness.verdict.judge import TF_USER_ERRORS, applies, expected_dtype, resolve_expect, tolerance
 
+SCRIPT = Path(__file__).parent / "templates" / "repro.py.tmpl"    # string.Template: $$ is $
 CPU_FLAGS = ("sse4_1", "avx", "avx2", "fma", "f16c", "avx_vnni", "avx512f", "avx512bw", "avx512vl",
              "avx512dq", "avx512_vnni", "avx512_bf16", "avx512_fp16", "amx_tile", "amx_bf16", "amx_int8")
 MODES = {"eager": "eager", "function": "tf.function(autograph=False)",
@@ -90,20 +91,17 @@ def packed(array: np.ndarray) -> str:
 
 
 def array_expr(array: np.ndarray, spec=None) -> str:
-    """A tensor's values: literal when small, else the seeded generator as snippet.py writes it when
-    that gives exactly these values, else their bytes."""
+    """A tensor's values: literal when small, else the seeded generator as snippet.py writes it,
+    else (npy files, integer or bfloat16 tensors, NaN/inf shares) their bytes."""
     array = np.asarray(array)
     if array.size <= LITERAL_LIMIT:
-        return _literal(array)
-    if spec is not None and spec.kind != "npy" and spec.dtype in ("float16", "float32", "float64"):
-        from harness.cases.tensors import DTYPES
-        try:
-            expr = _generator(spec)
-            made = np.asarray(eval(expr, {"np": np})).astype(DTYPES[spec.dtype]).reshape(array.shape)
-            if made.tobytes() == array.tobytes():
-                return expr
-        except (ValueError, TypeError, OSError):
-            pass
+        return literal_expr(array)
+    # the seeded generator (tested to make exactly harness.cases.tensors' values), unless it needs
+    # snippet's NaN/inf helper, which repro.py does not define
+    if spec is not None and spec.kind in ("fill", "range", "random") and spec.dtype in ("float16", "float32", "float64"):
+        expr = generator_expr(spec)
+        if "nonfinite(" not in expr:
+            return expr
     return packed(array)
 
 
@@ -118,12 +116,13 @@ def _program(case: Case, grads: list[str], rf: dict | None) -> list[str]:
         lines += [f"{pad}tape.watch(tensors[{k!r}])" for k in dict.fromkeys(watched)]
     for step in steps:
         targets = ", ".join(f"outputs[{o!r}]" for o in step.outputs)
-        lines += [f"{pad}{targets} = {_call(step.op, step.tensors, step.args, step.feed)}",
-                  f"{pad}x = outputs[{step.outputs[0]!r}]"]
+        lines.append(f"{pad}{targets} = {call_expr(step.op, step.tensors, step.args, step.feed)}")
+        if len(steps) > 1 or rf:       # a chain's next layer, or the receptive field, takes it
+            lines.append(f"{pad}x = outputs[{step.outputs[0]!r}]")
     if rf:
         first = next(iter(steps[0].tensors.values()))
-        lines += [f"{pad}centre = tuple(x.shape[a] // 2 if a in {rf['output_axes']!r} else 0 for a in range(len(x.shape)))",
-                  f"{pad}probe = x[centre]",
+        lines += [f"{pad}probe = x[tuple(x.shape[a] // 2 if a in {rf['output_axes']!r} else 0 "
+                  "for a in range(len(x.shape)))]",
                   f"    seen = tf.not_equal(tape.gradient(probe, tensors[{first!r}]), 0)",
                   "    extents = []",
                   f"    for axis in {rf['input_axes']!r}:",
@@ -139,28 +138,38 @@ def _program(case: Case, grads: list[str], rf: dict | None) -> list[str]:
     return lines + ["    return outputs"]
 
 
-def expectation(case: Case, result: Result, computed) -> tuple[str, str]:
-    """(EXPECTED, EXPECTED_ERROR) as source: the reference's outputs with the verdict's per-element
-    tolerances, or the error TensorFlow must raise (its types, `match`, and the reference's rule
-    in TensorFlow's wordings, harness.verdict.rules)."""
+def tolerances(case: Case, result: Result, computed) -> dict:
+    """Per output, the per-element bound the verdict used (None: exact); computed the same way where
+    the verdict compared no values (TensorFlow's shape was wrong, or it raised)."""
+    out = {}
+    for name, want in computed.outcome.outputs.items():
+        if name in result.verdict.tolerances:
+            out[name] = result.verdict.tolerances[name]
+        else:
+            dtype = expected_dtype(case, name, want) or str(want.dtype)
+            out[name] = tolerance(case, name, dtype, computed.scale, want)
+    return out
+
+
+def expectation(case: Case, result: Result, computed, outputs: list[str]) -> tuple[str, str]:
+    """(EXPECTED, EXPECTED_ERROR) as source: the reference's `outputs` with the verdict's tolerances,
+    or the error TensorFlow must raise (its types, `match`, and the reference's rule in TensorFlow's
+    wordings, harness.verdict.rules)."""
     from harness.verdict import rules
     ref, exp = computed.outcome, resolve_expect(case, result.target)[0] or {}
     if exp.get("error") or ref.kind == "error":
-        types = sorted(exp["error"].split("|")) if exp.get("error") else sorted(TF_USER_ERRORS)
+        types = set(exp["error"].split("|")) if exp.get("error") else TF_USER_ERRORS
         rule = ref.rule if ref.kind == "error" and not exp.get("match") else None
         patterns = list(rules.TF_PATTERNS.get(rule, ())) if rule else []
-        if patterns and not exp.get("error"):
-            types = sorted(set(types) & rules.ERROR_TYPES)
+        if patterns:
+            types = types & rules.ERROR_TYPES
         why = (ref.error_message or "").strip().splitlines()[0] if ref.kind == "error" else exp["error"]
-        spec = {"types": types, "match": exp.get("match"), "rule": rule, "why": why, "patterns": patterns}
+        spec = {"types": sorted(types), "match": exp.get("match"), "rule": rule, "why": why, "patterns": patterns}
         return "{}", json.dumps(spec, indent=4)
-    lines = ["{"]
-    for name, want in ref.outputs.items():
-        dtype = expected_dtype(case, name, want)
-        tol = result.verdict.tolerances.get(name)
-        if name not in result.verdict.tolerances:
-            tol = tolerance(case, name, dtype or str(want.dtype), computed.scale, want)
-        tol = 0.0 if tol is None else (float(tol) if np.ndim(tol) == 0 else array_expr(np.asarray(tol, np.float64)))
+    lines, bounds = ["{"], tolerances(case, result, computed)
+    for name in outputs:
+        want, tol, dtype = ref.outputs[name], bounds[name], expected_dtype(case, name, ref.outputs[name])
+        tol = 0.0 if tol is None else float(tol) if np.ndim(tol) == 0 else array_expr(np.asarray(tol, np.float64))
         largest = compare.LARGEST.get(dtype or "", float("inf"))
         lines += [f"    {name!r}: {{'shape': {list(want.shape)}, 'dtype': {dtype!r}, 'largest': {largest!r},",
                   f"        'values': {array_expr(np.asarray(want))},", f"        'tolerance': {tol}}},"]
@@ -168,184 +177,302 @@ def expectation(case: Case, result: Result, computed) -> tuple[str, str]:
 
 
 def repro_script(case: Case, result: Result, computed, env: dict, timeout: float) -> str:
-    target = Target.of(result.target)
-    steps = steps_of(case)
-    grads = [n for n in steps[0].tensors if f"grad_{n}" in computed.outcome.outputs] if computed.upstream is not None else []
-    rf = (rf_axes(case, computed.outcome.shapes()) if case.layers and computed.outcome.kind == "value"
+    steps, ref = steps_of(case), computed.outcome
+    grads = [n for n in steps[0].tensors if f"grad_{n}" in ref.outputs] if computed.upstream is not None else []
+    # A chain's receptive field, which TF is not asked for when a layer max-pools (execute.tf_request).
+    rf = (rf_axes(case, ref.shapes()) if case.layers and ref.kind == "value"
           and not any(OPS[s.op].max_window(s.args) for s in steps) else None)
     inputs = ["    tensors = {}"]
     for key, spec in case.tensors.items():
-        inputs.append(f"    tensors[{key!r}] = tf.constant({array_expr(computed.tensors[key], spec)}, dtype=tf.{spec.dtype})")
+        value = array_expr(computed.tensors[key], spec)
+        inputs.append(f"    tensors[{key!r}] = tf.constant({value}, dtype=tf.{spec.dtype})")
     upstream = "None" if computed.upstream is None else \
         f"tf.constant({array_expr(computed.upstream)}, dtype=tf.{case.dtype})"
     inputs.append(f"    return tensors, {upstream}")
-    expected, expected_error = expectation(case, result, computed)
-    text = Template(SCRIPT).substitute(
+    outputs = [n for n in ref.outputs if n != "receptive_field" or rf]
+    expected, expected_error = expectation(case, result, computed, outputs)
+    text = Template(SCRIPT.read_text(encoding="utf-8")).substitute(
         doc=f"Reproduces tfconform case {case.id}\non target {result.target} (TensorFlow {result.tf_version}),"
-            f" generated by `tfconform bugreport`.", env=json.dumps(env), mode=repr(target.mode),
+            f" generated by `tfconform bugreport`.", env=json.dumps(env), mode=repr(Target.of(result.target).mode),
         timeout=int(timeout), inputs="\n".join(inputs), program="\n".join(_program(case, grads, rf)),
         expected=expected, expected_error=expected_error)
     compile(text, "repro.py", "exec")      # a generated script that does not parse is the harness's bug
     return text
 
 
-SCRIPT = '''#!/usr/bin/env python3
-"""$doc
-
-Needs only TensorFlow and numpy. Runs the call in a child process (a crash must not kill this
-script) and compares what TensorFlow did with what the reference (numpy, float64) says.
-Exit status: 1 while TensorFlow deviates, 0 once it agrees, 2 if the call could not be run.
-`python repro.py --hlo` prints XLA's HLO of the call (XLA targets).
-"""
-import base64
-import json
-import os
-import re
-import signal
-import subprocess
-import sys
-import tempfile
-import zlib
-
-# The target's settings, read by TensorFlow when it loads (the child process inherits them).
-# MALLOC_PERTURB_ makes memory a kernel leaves unwritten hold a fixed pattern, as in tfconform.
-os.environ.update($env)
-
-import numpy as np
-from numpy import inf, nan
-
-MODE = $mode  # eager, function: tf.function(autograph=False), xla: tf.function(jit_compile=True)
-TIMEOUT = $timeout  # seconds the call may take
+# -- environment facts, oneDNN's verbose lines, XLA's HLO ----------------------------------------------
+def interpreter(target: str) -> str:
+    """The Python of the target's TensorFlow: its environment's for a versioned target, else this one."""
+    version = Target.of(target).version
+    if version is None:
+        return sys.executable
+    from harness import envs
+    return str(envs.python(version))
 
 
-def packed(text, dtype, shape):
-    """Values too many to list: their bytes, zlib-compressed, base64-encoded."""
-    return np.frombuffer(zlib.decompress(base64.b64decode(text)), dtype=dtype).reshape(shape)
-
-
-def inputs(tf):
-    """The case's tensors (and the output gradient of a gradient case), as tfconform fed them."""
-$inputs
-
-
-def program(tensors, upstream):
-    import tensorflow as tf
-$program
-
-
-def call(tf):
-    fn = program
-    if MODE == "function":
-        fn = tf.function(program, autograph=False)
-    elif MODE == "xla":
-        fn = tf.function(program, autograph=False, jit_compile=True)
-    return fn, inputs(tf)
-
-
-# The reference's outputs: shape, dtype, values and the per-element tolerance tfconform allowed
-# (the rounding error of the sums TensorFlow computes); NaN matches only NaN, an infinity only itself.
-EXPECTED = $expected
-# Or the error TensorFlow must raise: its types, and the reference's reason in TensorFlow's wordings.
-EXPECTED_ERROR = $expected_error
-
-
-def child(path):
-    """Run the call once; save its outputs, or the error it raised, for the parent to judge."""
-    import tensorflow as tf
+def _run(argv: list[str], env: dict, timeout: float, cwd) -> tuple[int | None, str, str]:
+    """(exit status, None on timeout; stdout; stderr) of a subprocess."""
     try:
-        fn, args = call(tf)
-        out = {name: value.numpy() for name, value in fn(*args).items()}
-    except Exception as exc:
-        np.savez(path, __error__=np.array(json.dumps([type(exc).__name__, str(exc)])))
-        return
-    arrays = {k: v if v.dtype.kind in "iubfc" else v.astype(np.float64) for k, v in out.items()}
-    meta = {k: str(v.dtype) for k, v in out.items()}
-    np.savez(path, __dtypes__=np.array(json.dumps(meta)), **{"out_" + k: v for k, v in arrays.items()})
+        done = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+        return done.returncode, done.stdout, done.stderr
+    except subprocess.TimeoutExpired as exc:
+        text = lambda b: (b or b"").decode(errors="replace") if not isinstance(b, str) else b
+        return None, text(exc.stdout), text(exc.stderr)
 
 
-def beyond(want, got):
-    """Cells of `got` that depart from the reference beyond the tolerance."""
-    ref = np.asarray(want["values"])
-    kind = np.complex128 if np.iscomplexobj(ref) or np.iscomplexobj(got) else np.float64
-    ref, got = ref.astype(kind), np.asarray(got).astype(kind)
-    tol = np.broadcast_to(np.asarray(want["tolerance"], np.float64), ref.shape)
-    tol = np.where(np.isfinite(tol) & (tol > 0), tol, 0.0)
-    same = lambda a, b: (np.isnan(a) & np.isnan(b)) | (a == b)
-    with np.errstate(invalid="ignore", over="ignore"):
-        close = np.isfinite(got) & (np.abs(got - ref) <= tol)
-        overflow = (np.isinf(got.real) & ~np.isnan(got.imag) & (np.sign(got.real) == np.sign(ref.real))
-                    & (np.abs(ref.real) + tol >= want["largest"]))
-        return ~np.where(np.isfinite(ref), close | overflow, same(ref.real, got.real) & same(ref.imag, got.imag))
+def _verbose(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith("onednn_verbose")]
 
 
-def deviations(outcome):
-    """What TensorFlow did that the reference does not allow (empty: it agrees)."""
-    error = json.loads(str(outcome["__error__"])) if "__error__" in outcome else None
-    if EXPECTED_ERROR:
-        want = EXPECTED_ERROR
-        if error is None:
-            shapes = {k[4:]: list(outcome[k].shape) for k in outcome if k.startswith("out_")}
-            return [f"TensorFlow returned {shapes}; it must reject the call ({want['why']})"]
-        if error[0] not in want["types"]:
-            return [f"TensorFlow raised {error[0]}: {error[1][:500]}; expected {' or '.join(want['types'])}"]
-        if want["match"] and not re.search(want["match"], error[1]):
-            return [f"TensorFlow's message does not match {want['match']!r}: {error[1][:500]}"]
-        if want["patterns"] and not any(re.search(p, error[1], re.M) for p in want["patterns"]):
-            return [f"TensorFlow rejects the call for another reason than the reference ({want['why']}): "
-                    f"{error[0]}: {error[1][:500]}"]
-        return []
-    if error is not None:
-        return [f"TensorFlow raised {error[0]}: {error[1][:500]}; the reference returns "
-                + ", ".join(f"{k} of shape {w['shape']}" for k, w in EXPECTED.items())]
-    dtypes, problems = json.loads(str(outcome["__dtypes__"])), []
-    for name, want in EXPECTED.items():
-        if "out_" + name not in outcome:
-            problems.append(f"{name}: TensorFlow returned none; the reference's has shape {want['shape']}")
-            continue
-        got = outcome["out_" + name]
-        if list(got.shape) != want["shape"]:
-            problems.append(f"{name}: TensorFlow returned shape {list(got.shape)}, the reference {want['shape']}")
-        elif want["dtype"] and dtypes[name] != want["dtype"]:
-            problems.append(f"{name}: TensorFlow returned dtype {dtypes[name]}, expected {want['dtype']}")
-        else:
-            bad = beyond(want, got)
-            if bad.any():
-                problems.append(f"{name}: {int(bad.sum())} of {bad.size} elements beyond tolerance:")
-                tol = np.broadcast_to(np.asarray(want["tolerance"], np.float64), bad.shape)
-                for index in list(zip(*np.nonzero(bad)))[:5]:
-                    problems.append(f"  at {[int(i) for i in index]}: TensorFlow {got[index]!r}, reference "
-                                    f"{np.asarray(want['values'])[index]!r} (tolerance {tol[index]:.3g})")
-    return problems
+ONEDNN_VERSION = re.compile(r"oneDNN (v\S+(?: \(commit [^)]*\))?)")
+# A oneDNN call whose verbose lines give oneDNN's version (the case's own may run no primitive).
+PROBE = """
+import tensorflow as tf
+tf.nn.conv2d(tf.ones([1, 1, 1, 1]), tf.ones([1, 1, 1, 1]), 1, "VALID")
+"""
 
 
-def main():
-    if sys.argv[1:2] == ["--child"]:
-        return child(sys.argv[2])
-    if sys.argv[1:2] == ["--hlo"]:
-        import tensorflow as tf
-        fn, args = call(tf)
-        return print(tf.function(program, autograph=False, jit_compile=True)
-                     .experimental_get_compiler_ir(*args)(stage="hlo"))
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "outcome.npz")
-        try:
-            done = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", path], timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            print(f"DEVIATES: TensorFlow gave no answer within {TIMEOUT} s")
-            sys.exit(1)
-        if done.returncode < 0:
-            print(f"DEVIATES: TensorFlow's process died of {signal.Signals(-done.returncode).name}; "
-                  f"the reference says: {EXPECTED_ERROR['why'] if EXPECTED_ERROR else {k: w['shape'] for k, w in EXPECTED.items()}}")
-            sys.exit(1)
-        if done.returncode or not os.path.exists(path):
-            print(f"could not run the call (exit status {done.returncode})")
-            sys.exit(2)
-        with np.load(path) as data:
-            problems = deviations({k: data[k] for k in data.files})
-    print("DEVIATES: " + "\\n".join(problems) if problems else "TensorFlow agrees with the reference.")
-    sys.exit(1 if problems else 0)
+def gather(target: str, repro: Path, timeout: float) -> dict:
+    """Facts from the target's interpreter and environment, in subprocesses run side by side: the
+    machine and versions; repro.py's verdict (with ONEDNN_VERBOSE=1 on oneDNN targets, whose lines
+    TensorFlow 2.21 prints on stdout as `onednn_verbose,v1,...`); the HLO on XLA targets."""
+    exe, env, record = interpreter(target), worker_env(target), Target.of(target)
+    onednn = record.env.get("TF_ENABLE_ONEDNN_OPTS") == "1"
+    jobs = {"facts": ([exe, "-c", FACTS], env),
+            "repro": ([exe, str(repro)], {**env, "ONEDNN_VERBOSE": "1"} if onednn else env)}
+    if record.mode == "xla":
+        jobs["hlo"] = ([exe, str(repro), "--hlo"], env)
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        runs = {k: pool.submit(_run, argv, e, timeout, repro.parent) for k, (argv, e) in jobs.items()}
+        runs = {k: f.result() for k, f in runs.items()}
+    try:
+        facts = json.loads(next(line for line in runs["facts"][1].splitlines() if line.startswith("{")))
+    except (ValueError, StopIteration):
+        facts = {}
+    status, out, err = runs["repro"]
+    facts.update(onednn=onednn, verbose=_verbose(out), verbose_level="1", repro_status=status, repro_stderr=err,
+                 repro_output=[line for line in out.splitlines() if not line.startswith("onednn_verbose")])
+    if onednn and record.mode != "xla" and not any(",exec," in line for line in facts["verbose"]):
+        # Level 1 prints a primitive once it ran: a call that crashes in oneDNN shows nothing. Level
+        # `all` also prints the primitives created and the implementations dispatching declined.
+        facts.update(verbose=_verbose(_run(jobs["repro"][0], {**env, "ONEDNN_VERBOSE": "all"}, timeout,
+                                           repro.parent)[1]), verbose_level="all")
+    versions = [m.group(1) for m in map(ONEDNN_VERSION.search, facts["verbose"]) if m]
+    if onednn and not versions:     # the call ran no primitive: ask another call
+        versions = [m.group(1) for m in map(ONEDNN_VERSION.search, _verbose(
+            _run([exe, "-c", PROBE], {**env, "ONEDNN_VERBOSE": "1"}, timeout, repro.parent)[1])) if m]
+    facts["onednn_version"] = versions[0] if versions else None
+    if "hlo" in runs:
+        facts["hlo"] = runs["hlo"][1].strip() if runs["hlo"][0] == 0 else None
+    return facts
+
+
+# -- issue.md -----------------------------------------------------------------------------------------
+def _show(array) -> str:
+    a = np.asarray(array)
+    a = a if a.dtype.kind in "iubc" else a.astype(np.float64)
+    if a.size > LITERAL_LIMIT:
+        return f"{a.size} elements, shape {list(a.shape)} (all listed in repro.py)"
+    return np.array2string(a, separator=", ", threshold=LITERAL_LIMIT + 1, max_line_width=100)
+
+
+def _outcome(outcome, dtypes: dict | None = None, stderr: str = "", limit: int = 40) -> list[str]:
+    """What an implementation did, as markdown lines (`dtypes`: the dtype to show for each output)."""
+    if outcome.kind == "value":
+        out = []
+        for name, array in outcome.outputs.items():
+            dtype = (dtypes or {}).get(name) or array.dtype
+            out += [f"`{name}`: shape `{list(array.shape)}`, dtype `{dtype}`:", "```", _show(array), "```"]
+        return out
+    if outcome.kind == "error":
+        message = (outcome.error_message or "").strip().splitlines()[:limit]
+        return [f"It raises `{outcome.error_type}`:", "```", *message, "```"]
+    if outcome.kind == "timeout":
+        return [f"It hangs: {outcome.error_message}."]
+    # A crash: the fault handler's traceback in repro.py's child, else the tail of the worker's log.
+    log = stderr.splitlines() if "Fatal Python error" in stderr else (outcome.log or "").splitlines()
+    log = [line for line in log if not line.startswith("Extension modules:")]
+    start = max([i for i, line in enumerate(log) if line.startswith("Fatal Python error")] or [0])
+    return [f"The process dies of {outcome.signal}."] + (["", "```", *log[start:][-limit:], "```"] if log else [])
+
+
+def title(case: Case, result: Result, ref) -> str:
+    fn = f"tf.{OPS[case.op].tf}" if not case.layers else "a chain of tf.nn ops"
+    tf, record = result.tf, Target.of(result.target)
+    first = lambda o: list(next(iter(o.outputs.values())).shape) if o.outputs else None   # noqa: E731
+    what = {"crash": f"kills the process with {tf.signal}", "timeout": "hangs",
+            "value": "returns wrong values", "dtype": "returns the wrong dtype",
+            "shape": f"returns shape {first(tf)} instead of {first(ref)}",
+            "missing-error": f"accepts an invalid call ({ref.rule or 'the reference rejects it'})",
+            "unexpected-error": f"raises {tf.error_type} on a valid call",
+            "internal-error": f"fails with {tf.error_type}",
+            "error-type": f"rejects an invalid call with {tf.error_type}",
+            "error-message": f"rejects an invalid call for another reason ({tf.error_type})",
+            }.get(failure(result), f"agrees with the reference ({result.status})")
+    settings = ", ".join(f"{k}={v}" for k, v in record.env.items() if k != "CUDA_VISIBLE_DEVICES")
+    return f"{fn} {what} ({MODES[record.mode].split(' (')[0]}, {settings}, TensorFlow {result.tf_version})"
+
+
+def _environment(result: Result, env: dict, facts: dict) -> list[str]:
+    target, flags = Target.of(result.target), set(facts.get("flags", []))
+    lines = ["## Environment", "",
+             f"- TensorFlow {result.tf_version or facts.get('tensorflow')} (numpy {facts.get('numpy')}), "
+             f"Python {facts.get('python')}, {facts.get('platform')}",
+             f"- CPU: {facts.get('cpu')}; instruction sets: "
+             + (", ".join(f for f in CPU_FLAGS if f in flags) or "none of " + ", ".join(CPU_FLAGS)),
+             f"- Mode: {MODES[target.mode]}; variant `{target.variant.name}` ({target.variant.about})",
+             "- Set before TensorFlow loads: " + ", ".join(f"`{k}={v}`" for k, v in env.items())]
+    if facts.get("onednn"):
+        lines.append(f"- oneDNN {facts.get('onednn_version') or 'version unknown (no verbose line named it)'}")
+    return lines
+
+
+def _reference(case: Case, result: Result, computed) -> list[str]:
+    from reference.errors import RULES
+    ref, exp = computed.outcome, resolve_expect(case, result.target)[0] or {}
+    lines = ["## What the reference says", ""]
+    if ref.kind == "error":
+        lines += [f"The call must be rejected: rule `{ref.rule}`: {RULES.get(ref.rule, '')}.", "",
+                  "The reference's message:", "```", (ref.error_message or "").strip(), "```"]
+    else:
+        lines += _outcome(ref, {n: expected_dtype(case, n, a) for n, a in ref.outputs.items()}) + [""]
+        for name, tol in tolerances(case, result, computed).items():
+            bound = "exactly" if tol is None else (f"to within {float(np.max(tol, initial=0)):.3g} per element "
+                                                   "at most (the rounding of the sums TensorFlow computes)")
+            lines.append(f"- `{name}` must match {bound}; NaN matches only NaN, an infinity only the same one.")
+    if exp.get("error"):
+        match = f" matching `{exp['match']}`" if exp.get("match") else ""
+        lines += ["", f"The case expects `{exp['error']}`{match}."]
+    return lines
+
+
+def _tensorflow(result: Result, facts: dict) -> list[str]:
+    lines = ["## What TensorFlow does", ""] + _outcome(result.tf, stderr=facts.get("repro_stderr", ""))
+    for name, d in result.verdict.details.items():
+        if isinstance(d, dict) and d.get("worst"):
+            lines += ["", f"`{name}`: {d['mismatched']} of {d['total']} elements beyond tolerance:", "",
+                      "| index | TensorFlow | reference | abs err | tolerance |", "| --- | --- | --- | --- | --- |"]
+            lines += [f"| {w['index']} | {w['tf']} | {w['reference']} | {w['abs_err']:.3g} | {w['tolerance']:.3g} |"
+                      for w in d["worst"]]
+    if result.tf.nondeterministic:
+        lines += ["", "The wrong values change from call to call: uninitialised memory."]
+    return lines
+
+
+def _input(case: Case, computed) -> list[str]:
+    lines = ["## Input", "", "```python"]
+    lines += [call_expr(s.op, s.tensors, s.args, s.feed) for s in steps_of(case)] + ["```"]
+    for name, spec in case.tensors.items():
+        made = f" ({spec.kind}: {spec.data})" if spec.kind in ("random", "range", "fill") else ""
+        lines += ["", f"`{name}`: shape `{list(spec.shape)}`, {spec.dtype}{made}:", "```",
+                  _show(computed.tensors[name]), "```"]
+    if computed.upstream is not None:
+        lines += ["", f"Gradients with the output gradient `upstream` (shape {list(computed.upstream.shape)}, "
+                      "in repro.py)."]
+    return lines
+
+
+def issue_text(case: Case, result: Result, computed, env: dict, facts: dict) -> str:
+    verdict, mode = result.verdict, Target.of(result.target).mode
+    lines = [f"# {title(case, result, computed.outcome)}", "",
+             f"Found by tfconform (TensorFlow's convolution family against a numpy reference): case `{case.id}` "
+             f"on target `{result.target}`: {verdict.status}" + (f" ({failure(result)})" if verdict.kind else "")
+             + (f": {verdict.message}" if verdict.message else "") + ".", ""]
+    lines += _environment(result, env, facts) + [""] + _reference(case, result, computed) + [""]
+    lines += _tensorflow(result, facts) + [""] + _input(case, computed)
+    known = sorted((k for k in case.known if applies(k, result.target, result.tf_version)),
+                   key=lambda k: k.reason != verdict.details.get("known"))
+    if known:
+        lines += ["", "## Known", "", f"tfconform's `known` entry (`tf: {known[0].tf}`): {known[0].reason}"]
+        lines += ["", f"Link: {known[0].link}"] if known[0].link else []
+    if facts.get("onednn"):
+        level, verbose = facts["verbose_level"], facts["verbose"][:80]
+        lines += ["", f"## oneDNN verbose (ONEDNN_VERBOSE={level})", ""]
+        if not verbose:
+            lines.append(f"ONEDNN_VERBOSE=1{' and =all' * (level == 'all')} printed no line: the call created "
+                         "no oneDNN primitive.")
+        elif level == "all":
+            lines += ["ONEDNN_VERBOSE=1 printed no primitive (it prints one once it has run); these are the "
+                      "lines of ONEDNN_VERBOSE=all: the primitives created and dispatched.", ""]
+        lines += ["```", *verbose, "```"] if verbose else []
+    if mode == "xla":
+        lines += ["", "## XLA HLO", "", "```", facts.get("hlo") or "(XLA could not compile the call)", "```"]
+    lines += ["", "## Reproduce", "", "Needs only TensorFlow and numpy:", "", "```sh",
+              "python repro.py                    # exit status 1 while TensorFlow deviates, 0 once it agrees"]
+    lines += ["ONEDNN_VERBOSE=1 python repro.py   # with oneDNN's verbose lines (=all: also those of "
+              "primitives created)"] if facts.get("onednn") else []
+    lines += ["python repro.py --hlo              # XLA's HLO of the call"] if mode == "xla" else []
+    lines += ["```", "", f"On this machine repro.py exited with status {facts.get('repro_status')}:", "```",
+              *facts.get("repro_output", [])[-30:], "```", ""]
+    return "\n".join(lines)
+
+
+# -- the command --------------------------------------------------------------------------------------
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("case", help="a case id (path::name) or a case file holding one case")
+    parser.add_argument("--target", help="the target to report (default: the first default target on which "
+                                         "the case deviates)")
+    parser.add_argument("-o", "--output", required=True, help="folder for repro.py and issue.md")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds a TF call may take (default 60)")
+
+
+def _fail(message: str) -> int:
+    print(f"tfconform bugreport: {message}", file=sys.stderr)
+    return 2
+
+
+def cmd_bugreport(args) -> int:
+    """Write DIR/repro.py and DIR/issue.md. Exit status 0 when written, 1 when repro.py does not
+    reproduce the harness's verdict on this machine, 2 for bad arguments or no deviation."""
+    from harness.run.session import Session
+    try:
+        case = find_case(args.case)
+        targets = [args.target] if args.target else [t for t in defaults() if case.applies_to(t)]
+        for t in targets:
+            interpreter(t)          # an unknown target, or a version without an environment
+    except (LookupError, ValueError) as exc:
+        return _fail(str(exc))
+    if case.skip or not all(case.applies_to(t) for t in targets):
+        return _fail(f"{case.id} does not run on {', '.join(targets) or 'any default target'}")
+    session, result = Session(timeout=args.timeout), None
+    try:
+        for t in targets:
+            r = session.run(case, t)
+            if r.verdict.kind == "harness-error" and args.target:
+                return _fail(f"{case.id} on {t}: the harness failed: {r.verdict.message}")
+            if deviates(r) or (args.target and r.verdict.kind != "harness-error"):
+                result = r
+                break
+        computed = session.reference(case)
+    finally:
+        session.close()
+    if result is None:
+        return _fail(f"{case.id} agrees with the reference on {', '.join(targets)}: nothing to report")
+    wenv = worker_env(result.target)
+    env = {**Target.of(result.target).env, "MALLOC_PERTURB_": str(PERTURB),
+           "TF_NUM_INTEROP_THREADS": wenv["TF_NUM_INTEROP_THREADS"]}
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    repro = out / "repro.py"
+    timeout = max(120.0, args.timeout)
+    repro.write_text(repro_script(case, result, computed, env, timeout), encoding="utf-8")
+    repro.chmod(0o755)
+    facts = gather(result.target, repro.resolve(), timeout + 60)
+    (out / "issue.md").write_text(issue_text(case, result, computed, env, facts), encoding="utf-8")
+    print(f"{case.id} on {result.target}: {result.status}" + (f" ({failure(result)})" if result.verdict.kind else ""))
+    print(f"wrote {repro} and {out / 'issue.md'}")
+    if facts.get("repro_status") != (1 if deviates(result) else 0):
+        print(f"warning: repro.py exited with {facts.get('repro_status')} here, but the harness's verdict is "
+              f"{result.status}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="tfconform bugreport", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    sys.exit(cmd_bugreport(parser.parse_args(argv)))
 
 
 if __name__ == "__main__":
     main()
-'''

@@ -263,8 +263,8 @@ def _index_context(records: list[dict], by_case: dict, cols: list[str], meta: li
     for case_id in case_ids:
         for k in by_case[case_id][0].get("known") or []:
             pinned = {key: k[key] for key in ALL_KEYS if key in k}
-            key = (k.get("reason"), k.get("tf"), k.get("link"), tuple(k.get("targets") or ()), k.get("kind"),
-                   describe_signature(pinned))
+            key = (k.get("reason"), k.get("tf"), tuple(k.get("cpu") or ()), k.get("link"),
+                   tuple(k.get("targets") or ()), k.get("kind"), describe_signature(pinned))
             entry = known.setdefault(key, {**k, "signature": describe_signature(pinned) if pinned else "",
                                            "cases": [], "statuses": Counter(), "by_version": defaultdict(Counter)})
             entry["cases"].append({"id": case_id, "page": page_name(case_id)})
@@ -275,6 +275,10 @@ def _index_context(records: list[dict], by_case: dict, cols: list[str], meta: li
                     entry["by_version"][r.get("tf_version") or "unknown"][r["status"]] += 1
     tf_versions = sorted({r.get("tf_version") or "unknown" for r in records if r["target"] != REFERENCE},
                          key=_version_key)
+    for entry in known.values():      # the first and last TF version of this report it was seen on
+        seen = sorted((v for v, c in entry["by_version"].items() if c.get("xfail") and v != "unknown"),
+                      key=_version_key)
+        entry["seen"] = (seen[0], seen[-1]) if seen else None
     variants: dict[str, set] = defaultdict(set)     # variant -> its settings, in every run merged
     for m in meta:
         for variant, env in (m.get("variants") or {}).items() if isinstance(m, dict) else ():
@@ -302,9 +306,12 @@ def render(records: list[dict], out: Path, meta: list[dict] | None = None,
     out = Path(out)
     base = Path(base) if base is not None else out
     records = [dict(r) for r in merge(records)]
-    several_tf = len({r.get("tf_version") for r in records}) > 1
-    for rec in records:       # the column a result shows in: its target, and TF version if several
-        rec["_col"] = rec["target"] + (f" · TF {rec.get('tf_version') or '?'}" if several_tf else "")
+    # The column a result shows in: its target, and its TF version when results of several TF
+    # versions are shown (results without one, such as a reference-only shard, mark no version).
+    several_tf = len({r["tf_version"] for r in records if r.get("tf_version")}) > 1
+    for rec in records:
+        rec["_col"] = rec["target"] + (f" · TF {rec['tf_version']}"
+                                       if several_tf and rec.get("tf_version") else "")
         rec["_page"] = page_name(rec["id"])
     cols = sorted({r["_col"] for r in records})
     env = _env()

@@ -10,6 +10,7 @@ import math
 import os
 from pathlib import Path
 
+from harness.machine import cpu_flags, cpu_model
 from harness.model import REFERENCE, Outcome, Result
 from harness.ops import OPS
 from harness.run.pool import worker_env
@@ -57,6 +58,7 @@ def record(result: Result, tf_version: str | None, tensor_files: dict | None = N
         "snippet": verdict.snippet, "observed": verdict.observed,
         "known": [{"targets": list(k.targets), "tf": k.tf, "kind": k.kind, "reason": k.reason,
                    "link": k.link, "status": k.status, **k.signature} | ({"when": k.when} if k.when else {})
+                  | ({"cpu": list(k.cpu)} if k.cpu else {})
                   for k in case.known],
         "tensor_files": tensor_files or {},
     })
@@ -129,19 +131,8 @@ def run_meta(targets, tf_version: str | None) -> dict:
         env = worker_env(target)
         variants[variant] = {k: v for k, v in sorted(env.items()) if k.startswith(_SETTINGS)}
     return {"tf_version": tf_version, "python": platform.python_version(),
-            "platform": platform.platform(), "cpu": _cpu_model(), "targets": list(targets),
+            "platform": platform.platform(), "cpu": cpu_model(), "cpu_flags": sorted(cpu_flags() or ()), "targets": list(targets),
             "variants": variants}
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    import platform
-    return platform.processor() or platform.machine()
 
 
 def write_meta(results_path: Path, meta: dict) -> None:

@@ -70,6 +70,7 @@ class Worker:
         self.perturb = perturb
         self.proc: subprocess.Popen | None = None
         self.tf_version: str | None = None
+        self.cpu_flags: frozenset[str] | None = None    # as the worker read them
         self.lock = threading.Lock()
         self._log = None
 
@@ -91,6 +92,8 @@ class Worker:
             stdout=subprocess.PIPE, stderr=self._log, env=self.env(), cwd=PROJECT_ROOT)
         header, _ = self._receive(STARTUP_SECONDS)
         self.tf_version = header.get("tf_version")
+        flags = header.get("cpu_flags")
+        self.cpu_flags = frozenset(flags) if flags is not None else None
 
     def close(self) -> None:
         if self.proc and self.proc.poll() is None:

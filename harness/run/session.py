@@ -11,7 +11,7 @@ import traceback
 from importlib import metadata
 
 from harness.run.execute import reference_outcome, tensors_of, tf_request
-from harness.verdict.judge import judge
+from harness.verdict.judge import LOCAL, judge
 from harness.model import REFERENCE, Case, Outcome, ReferenceRun, Result, Verdict
 from harness.targets import Target
 from harness.run.pool import CHECK_PERTURB, Worker
@@ -57,6 +57,7 @@ class Session:
         self.jobs = max(1, jobs)
         self.tf_version = installed_tf_version()      # the TensorFlow beside the harness
         self.versions: dict[str, str | None] = {}     # target -> the TensorFlow its worker loaded
+        self.cpus: dict[str, frozenset | None] = {}   # target -> the CPU flags its worker read
         self._idle: dict[str, queue.Queue] = {}
         self._checkers: dict[str, Worker] = {}
         self._all: list[Worker] = []
@@ -114,6 +115,7 @@ class Session:
             header, arrays = tf_request(case, tensors, Target.of(target).mode, ref, upstream)
             outcome = worker.call(header, arrays)
             self.versions[target] = worker.tf_version or self.version(target)
+            self.cpus[target] = worker.cpu_flags
             return outcome
         finally:
             q.put(worker)
@@ -131,12 +133,12 @@ class Session:
                 return Result(case, target, judge(case, target, ref, scale, None, None), ref, None, tensors)
             tf = self.tf_outcome(case, target, tensors, ref, upstream)
             version = self.version(target)
-            verdict = judge(case, target, ref, scale, tf, version)
+            verdict = judge(case, target, ref, scale, tf, version, self.cpus.get(target, LOCAL))
             if wrong_values(verdict) and repeat > 1:
                 tf.nondeterministic = any(
                     not same_bits(tf, self.tf_outcome(case, target, tensors, ref, upstream, check=True))
                     for _ in range(repeat - 1))
-                verdict = judge(case, target, ref, scale, tf, version)
+                verdict = judge(case, target, ref, scale, tf, version, self.cpus.get(target, LOCAL))
             verdict.snippet = snippet(case, target, tensors, upstream)
             return Result(case, target, verdict, ref, tf, tensors, version)
         except Exception as exc:    # a bug of the harness or the reference: report, go on

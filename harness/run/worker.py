@@ -182,7 +182,10 @@ def main() -> None:
 
     from harness.run.wire import read_message, write_message
 
+    from harness.machine import cpu_flags
+    flags = cpu_flags()
     write_message(out, {"hello": True, "tf_version": tf.__version__, "pid": os.getpid(),
+                        "cpu_flags": sorted(flags) if flags is not None else None,
                         "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS")})
     while True:
         try:

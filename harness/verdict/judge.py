@@ -14,6 +14,7 @@ import numpy as np
 
 from harness.verdict import compare
 from harness.verdict import signature
+from harness.machine import cpu_flags, cpu_holds
 from harness.model import REFERENCE, Case, Known, Outcome, Verdict
 from harness.targets import is_target_pattern, target_matches
 from harness.ops import OPS
@@ -217,9 +218,15 @@ def _compare_outputs(case: Case, ref: Outcome, scale, tf: Outcome) -> Verdict:
 
 
 # -- known deviations ---------------------------------------------------------------------------------
-def applies(known: Known, target: str, tf_version: str | None) -> bool:
-    """On this target and TF version. An unknown version never satisfies a pinned range."""
+LOCAL = "local"      # `cpu` of applies and judge: this machine's CPU flags (harness.machine)
+
+
+def applies(known: Known, target: str, tf_version: str | None, cpu=LOCAL) -> bool:
+    """On this target, TF version and CPU (its flags, None when unknown). An unknown version never
+    satisfies a pinned range, an unknown CPU never a `cpu:` condition."""
     if not any(target_matches(p, target) for p in known.targets):
+        return False
+    if known.cpu and not cpu_holds(known.cpu, cpu_flags() if cpu == LOCAL else cpu):
         return False
     if known.tf:
         if not tf_version:
@@ -230,8 +237,8 @@ def applies(known: Known, target: str, tf_version: str | None) -> bool:
 
 
 def _apply_known(case: Case, target: str, verdict: Verdict, ref: Outcome, tf: Outcome | None,
-                 tf_version: str | None) -> Verdict:
-    known = [k for k in case.known if applies(k, target, tf_version)]
+                 tf_version: str | None, cpu) -> Verdict:
+    known = [k for k in case.known if applies(k, target, tf_version, cpu)]
     first = first_output(case)
     if verdict.status == "fail" and verdict.kind != "harness-error":
         same_kind = [k for k in known if k.kind in (None, verdict.kind)]
@@ -264,7 +271,7 @@ def _apply_known(case: Case, target: str, verdict: Verdict, ref: Outcome, tf: Ou
 
 
 def judge(case: Case, target: str, ref: Outcome, scale, tf: Outcome | None,
-          tf_version: str | None) -> Verdict:
+          tf_version: str | None, cpu=LOCAL) -> Verdict:
     """`scale` maps each reference output to (magnitude, terms[, roundings]), as
     execute.reference_outcome gives it; an output absent from it must match exactly."""
     if case.skip:
@@ -274,4 +281,4 @@ def judge(case: Case, target: str, ref: Outcome, scale, tf: Outcome | None,
     verdict = _judge(case, target, ref, scale, tf)
     if verdict.status == "fail" and verdict.kind in signature.KEYS:
         verdict.observed = signature.observe(verdict.kind, verdict, ref, tf, first_output(case))
-    return _apply_known(case, target, verdict, ref, tf, tf_version)
+    return _apply_known(case, target, verdict, ref, tf, tf_version, cpu)

@@ -184,7 +184,7 @@ TF_PATTERNS: dict[str, tuple[str, ...]] = {
     ),
     "window-zero": (
         r"filter must not have zero elements",
-        r"(?s)Window goo\.gle/debug\w+.*? has a non-positive dimension",    # XLA
+        r"(?s)Window (?:(?:goo\.gle/debug\w+|dimensions \{).*? )?has a non-positive dimension",  # XLA; <2.21: the proto
         r"input, filter_sizes and out_backprop tensors must all have at least 1 element",
     ),
     "channel-mismatch": (
