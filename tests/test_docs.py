@@ -92,3 +92,27 @@ def test_the_findings_section_counts_what_cases_found_holds():
     for kind, count in kinds.items():
         if count or words[kind] in section:
             assert re.search(rf"\b{count} {words[kind]}\b", section), kind
+
+
+def test_the_ledger_lists_every_found_file_once_with_its_upstream():
+    """docs/ledger.md: every file of cases/found under exactly one class, the class's link (or
+    status) carried by a `known` entry of each of its files; the README's table, a row per class."""
+    import yaml
+    text = (ROOT / "docs" / "ledger.md").read_text(encoding="utf-8")
+    sections = re.split(r"^## ", text, flags=re.M)[1:]
+    listed = []
+    for section in sections:
+        files = re.findall(r"^- \[(cases/found/[^\]]+)\]", section, flags=re.M)
+        up = re.search(r"^Upstream: (?:\[[^\]]*\]\(([^)]+)\)|none found) \(([\w-]+)\)", section, flags=re.M)
+        assert files and up, section[:200]
+        link, status = up.groups()
+        for f in files:
+            entries = [k for c in yaml.safe_load((ROOT / f).read_text())["cases"] for k in c.get("known") or []]
+            assert all("status" in k for k in entries), f"{f}: an entry without an upstream status"
+            assert any(k.get("link") == link and k["status"] == status for k in entries), (f, link, status)
+        listed += files
+    found = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "cases" / "found").glob("*/*.yaml"))
+    assert sorted(listed) == found
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"\(docs/ledger\.md#([\w-]+)\)", readme)
+    assert sorted(rows) == sorted(s.split("\n", 1)[0].strip() for s in sections)
