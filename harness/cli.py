@@ -120,8 +120,8 @@ def cmd_check(args) -> int:
 
 
 def _progress(total: int, quiet: bool):
-    from tqdm import tqdm
-    return tqdm(total=total, unit="run", disable=quiet or None, file=sys.stderr, dynamic_ncols=True)
+    from harness.output.progress import Progress
+    return Progress(total, "run", quiet=quiet)
 
 
 def cmd_run(args) -> int:
@@ -147,10 +147,11 @@ def cmd_run(args) -> int:
     with _progress(total, args.quiet) as bar:
         def on_result(result):
             recorder.add(result)
-            bar.update(1)
-            if result.status in BAD_STATUSES:
+            bad = result.status in BAD_STATUSES
+            if bad:
                 bar.write(f"{result.status.upper()} {result.case.id} @ {result.target}: {result.verdict.kind}: "
-                          f"{result.verdict.message[:200]}", file=sys.stderr)
+                          f"{result.verdict.message[:200]}")
+            bar.update(1, failed=int(bad))
         try:
             session.run_all(cases, args.targets, on_result)
         finally:
@@ -172,6 +173,13 @@ def cmd_report(args) -> int:
     from harness.output import results
     from harness.output.report import render
 
+    if args.screenshots:            # checked first: a missing tool is not worth a rendered report
+        from harness.output.browser import find_chromium
+        if not find_chromium():
+            print("tfconform report: --screenshots needs headless Chromium, and none was found: install "
+                  "it (Debian/Ubuntu: apt-get install chromium) or set TFCONFORM_CHROMIUM to its path",
+                  file=sys.stderr)
+            return 2
     records, problems = results.read([Path(p) for p in args.results])
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -181,9 +189,13 @@ def cmd_report(args) -> int:
     index = render(records, Path(args.output), meta=results.read_meta(paths))
     print(f"report: {index} ({len(records)} results from {len(paths)} file(s))")
     if args.screenshots:
-        from harness.output.browser import screenshots
-        for shot in screenshots(index):
-            print(f"screenshot: {shot}")
+        from harness.output.browser import BrowserError, screenshots
+        try:
+            for shot in screenshots(index):
+                print(f"screenshot: {shot}")
+        except BrowserError as exc:
+            print(f"tfconform report: screenshots failed: {exc}", file=sys.stderr)
+            return 2
     return 0
 
 

@@ -116,6 +116,17 @@ def test_report_rejects_non_results(tmp_path, capsys):
     assert f"{bad}:1: not a tfconform result" in err and f"{bad}:2: not JSON" in err
 
 
+def test_screenshots_without_chromium_say_so_and_exit_2(tmp_path, capsys, monkeypatch):
+    import harness.output.browser
+    monkeypatch.setattr(harness.output.browser, "find_chromium", lambda: None)
+    results = tmp_path / "r.jsonl"
+    results.write_text("")
+    assert main(["report", str(results), "-o", str(tmp_path / "out"), "--screenshots"]) == 2
+    err = capsys.readouterr().err
+    assert "needs headless Chromium" in err and "apt-get install chromium" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
 def test_snippet_reproduces_the_case(tmp_path, write_cases):
     from harness.cases.loader import load
     from harness.run.snippet import snippet

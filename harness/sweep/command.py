@@ -73,10 +73,8 @@ def add_arguments(p) -> None:
 
 def _bars(quiet: bool):
     def bar(total, unit, desc):
-        from tqdm import tqdm
-        tty = sys.stderr.isatty()     # in a CI log: a line every 30 s rather than none
-        return tqdm(total=total, unit=unit, desc=desc, disable=quiet, file=sys.stderr,
-                    dynamic_ncols=True, leave=not tty, mininterval=0.1 if tty else 30)
+        from harness.output.progress import Progress
+        return Progress(total, unit, desc, quiet=quiet)
     return bar
 
 
