@@ -36,6 +36,11 @@ def make_parser() -> argparse.ArgumentParser:
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     run.add_argument("--shard", type=parse_shard, default=None,
                      help="I/N: only the cases of shard I of N (split by case id)")
+    run.add_argument("--no-cache", action="store_true",
+                     help="ask TensorFlow everything again, neither reading nor writing the outcome cache")
+
+    cache = sub.add_parser("cache", help="the outcome cache: where it is, how big, clear it")
+    cache.add_argument("action", choices=("info", "clear"))
 
     from harness.sweep import add_arguments as sweep_arguments
     sweep_arguments(sub.add_parser("sweep", help="generate configurations of an op, find and shrink deviations"))
@@ -140,9 +145,11 @@ def cmd_run(args) -> int:
     elif not total:
         print("no case matches", file=sys.stderr)
         return 2
-    session = Session(timeout=args.timeout, jobs=args.jobs)
+    from harness.run.cache import OutcomeCache
+    cache = None if args.no_cache else OutcomeCache()
+    session = Session(timeout=args.timeout, jobs=args.jobs, cache=cache)
     out = Path(args.output)
-    clear(out)
+    clear(out, tensors=False)   # tensor files are named after their content: unchanged ones are kept
     recorder = Recorder(out)    # the tensors the report draws go next to results.jsonl
     with _progress(total, args.quiet) as bar:
         def on_result(result):
@@ -156,7 +163,13 @@ def cmd_run(args) -> int:
             session.run_all(cases, args.targets, on_result)
         finally:
             session.close()
+            if cache is not None:
+                cache.trim()
+    if cache is not None and not args.quiet:
+        print(f"outcome cache: {cache.hits} reused, {cache.misses} asked of TensorFlow "
+              f"({cache.folder}; --no-cache to ask everything again)", file=sys.stderr)
     recorder.write(out / "results.jsonl")
+    recorder.prune()
     if not args.no_report:     # from the file, as `tfconform report` would: the same report
         render_folder(out, [out / "results.jsonl"])
     return _summarise(recorder.records, out, args.no_report)
@@ -196,6 +209,20 @@ def cmd_report(args) -> int:
         except BrowserError as exc:
             print(f"tfconform report: screenshots failed: {exc}", file=sys.stderr)
             return 2
+    return 0
+
+
+def cmd_cache(args) -> int:
+    from harness.run.cache import OutcomeCache
+    cache = OutcomeCache()
+    if args.action == "clear":
+        n, size = cache.clear()
+        print(f"removed {n} outcomes ({size / 2**20:.1f} MiB) from {cache.folder}")
+    else:
+        files = cache.files()
+        size = sum(p.stat().st_size for p in files)
+        print(f"{cache.folder}: {len(files)} outcomes, {size / 2**20:.1f} MiB of at most "
+              f"{cache.max_bytes / 2**20:.0f} MiB (TFCONFORM_CACHE, TFCONFORM_CACHE_SIZE)")
     return 0
 
 
@@ -293,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no environment for TensorFlow {version}: run `tfconform env add {version}`", file=sys.stderr)
         return 2
     return {"run": cmd_run, "check": cmd_check, "report": cmd_report, "pin": cmd_pin, "env": cmd_env, "matrix": cmd_matrix,
-            "targets": cmd_targets, "bugreport": cmd_bugreport,
+            "targets": cmd_targets, "bugreport": cmd_bugreport, "cache": cmd_cache,
             "sweep": cmd_sweep, "mutate": cmd_mutate}[args.command](args)
 
 

@@ -106,6 +106,7 @@ class Outcome:
     # values: True when identical calls gave different bits (uninitialised memory), False when
     # repeated calls agreed, None when the call was made once.
     nondeterministic: bool | None = None
+    cache_key: str | None = None           # the outcome cache's key, when the cache was asked
 
     def shapes(self) -> dict[str, list[int]]:
         return {k: list(v.shape) for k, v in self.outputs.items()}
@@ -142,6 +143,7 @@ class ReferenceRun:
     outcome: Outcome
     scale: dict = field(default_factory=dict)
     upstream: np.ndarray | None = None
+    snippet_memo: dict = field(default_factory=dict)    # its tensors as snippet expressions
 
 
 @dataclass

@@ -26,6 +26,8 @@ def pytest_addoption(parser):
                     help="seconds one TensorFlow call may take")
     group.addoption("--tfconform-memory-budget", default="1GiB",
                     help="refuse cases whose tensors need more")
+    group.addoption("--tfconform-no-cache", action="store_true",
+                    help="ask TensorFlow everything again, neither reading nor writing the outcome cache")
     group.addoption("--tfconform-results", default=None, metavar="PATH",
                     help="also write results.jsonl there (xdist workers add their id)")
     group.addoption("--tfconform-report", default=None, metavar="DIR",
@@ -45,7 +47,9 @@ def pytest_configure(config):
 def _session(config):
     if _SESSION not in config.stash:
         from harness.run.session import Session
-        config.stash[_SESSION] = Session(timeout=config.getoption("tfconform_timeout"))
+        from harness.run.cache import OutcomeCache
+        cache = None if config.getoption("tfconform_no_cache") else OutcomeCache()
+        config.stash[_SESSION] = Session(timeout=config.getoption("tfconform_timeout"), cache=cache)
     return config.stash[_SESSION]
 
 
@@ -193,3 +197,5 @@ def pytest_unconfigure(config):
     session = config.stash.get(_SESSION, None)
     if session is not None:
         session.close()
+        if session.cache is not None:
+            session.cache.trim()

@@ -1,8 +1,11 @@
 """Fixtures for the tests that use tfconform as a user does: write a cases/ directory in tmp_path,
 then run `python -m harness ...` or `python -m pytest ...` (with the tfconform plugin) there in a
 subprocess that imports this checkout's harness."""
+import atexit
 import os
+import shutil
 import subprocess
+import tempfile
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -10,6 +13,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The harness's own tests ask TensorFlow afresh: outcomes cached by earlier runs (in ~/.cache) must
+# not answer for them (a test of crash isolation needs the crash). Each test process, and the
+# subprocesses it starts, gets an empty outcome cache of its own.
+_CACHE = tempfile.mkdtemp(prefix="tfconform-test-cache-")
+os.environ["TFCONFORM_CACHE"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def test_documented_subcommands_exist():
     assert documented == set(subparsers), (documented, set(subparsers))
     for command in documented:
         required = {"report": ["x.jsonl"], "pin": ["cases"], "sweep": ["--op", "conv2d"],
-                    "matrix": ["cases", "--tf", "2.21.0"], "env": ["list"], "bugreport": ["x.yaml", "-o", "d"]}
+                    "matrix": ["cases", "--tf", "2.21.0"], "env": ["list"], "bugreport": ["x.yaml", "-o", "d"], "cache": ["info"]}
         args = parser.parse_args([command] + required.get(command, []))
         assert args.command == command
 

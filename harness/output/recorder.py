@@ -28,6 +28,12 @@ class Recorder:
             self.records.append(rec)
         return rec
 
+    def prune(self) -> None:
+        """Remove the tensor files of an earlier run that this one did not write (files are named
+        after their content, so a rerun keeps, rather than compresses again, what is unchanged)."""
+        if self.store is not None:
+            self.store.prune()
+
     def write(self, path: Path, tf_version: str | None = None) -> dict:
         """results.jsonl at `path` (tensor paths made relative to it) and its run description."""
         records = sorted(self.records, key=lambda r: (r["id"], r["target"] != REFERENCE, order(r["target"])
@@ -40,14 +46,16 @@ class Recorder:
         return meta
 
 
-def clear(folder: Path) -> None:
+def clear(folder: Path, tensors: bool = True) -> None:
     """Remove what an earlier run wrote into a report folder: results files, their sidecars and
-    tensors (the HTML is replaced when the report is rendered)."""
+    (unless `tensors` is False: the Recorder's `prune` then removes those this run did not write)
+    tensors. The HTML is replaced when the report is rendered."""
     folder = Path(folder)
     for pattern in ("results*.jsonl", "results*.meta.json"):
         for path in folder.glob(pattern):
             path.unlink(missing_ok=True)
-    TensorStore(folder).clear()
+    if tensors:
+        TensorStore(folder).clear()
 
 
 def render_folder(folder: Path, files: list[Path] | None = None) -> Path | None:

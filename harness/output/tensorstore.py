@@ -189,19 +189,33 @@ class TensorStore:
         self._written: set[str] = set()
 
     def _write(self, arrays: dict, meta: dict) -> str:
-        data = npz_bytes({**arrays, "__meta__": np.array(json.dumps(meta, sort_keys=True))})
-        rel = f"{FOLDER}/{hashlib.sha256(data).hexdigest()[:24]}.npz"
+        # Named after the content, hashed raw: compressing (the costly part) only what is new.
+        h = hashlib.sha256(json.dumps(meta, sort_keys=True).encode())
+        for name in sorted(arrays):
+            a = np.ascontiguousarray(arrays[name])
+            h.update(f"\0{name}\0{a.dtype.str}\0{a.shape}\0".encode())
+            h.update(a.tobytes())
+        rel = f"{FOLDER}/{h.hexdigest()[:24]}.npz"
         with self._lock:
             if rel in self._written:
                 return rel
             self._written.add(rel)
         path = self.root / rel
         if not path.exists():
+            data = npz_bytes({**arrays, "__meta__": np.array(json.dumps(meta, sort_keys=True))})
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
             tmp.write_bytes(data)
             os.replace(tmp, path)         # atomic: a concurrent writer of the same file is harmless
         return rel
+
+    def prune(self) -> None:
+        """Remove the files in the folder this store did not write."""
+        with self._lock:
+            keep = {Path(rel).name for rel in self._written}
+        for path in (self.root / FOLDER).glob("*.npz"):
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
 
     def clear(self) -> None:
         """Forget a previous run's files (a rerun into the same folder must not accumulate them)."""

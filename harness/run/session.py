@@ -52,9 +52,10 @@ def missing_tensorflow(targets: list[str]) -> str | None:
 
 
 class Session:
-    def __init__(self, timeout: float = 60.0, jobs: int = 1):
+    def __init__(self, timeout: float = 60.0, jobs: int = 1, cache=None):
         self.timeout = timeout
         self.jobs = max(1, jobs)
+        self.cache = cache            # an OutcomeCache (harness.run.cache), or None: always ask TF
         self.tf_version = installed_tf_version()      # the TensorFlow beside the harness
         self.versions: dict[str, str | None] = {}     # target -> the TensorFlow its worker loaded
         self.cpus: dict[str, frozenset | None] = {}   # target -> the CPU flags its worker read
@@ -104,15 +105,30 @@ class Session:
         one installed beside the harness."""
         return self.versions.get(target) or Target.of(target).version or self.tf_version
 
+    def _cache_key(self, target: str, header: dict, arrays: dict) -> str:
+        worker = Worker(target, self.timeout)        # not started: its interpreter and environment
+        return self.cache.key(target, self.version(target), worker.interpreter(), worker.env(), header, arrays)
+
     def tf_outcome(self, case: Case, target: str, tensors: dict, ref: Outcome | None = None,
                    upstream=None, check: bool = False) -> Outcome:
         if check:
             header, arrays = tf_request(case, tensors, Target.of(target).mode, ref, upstream)
             return self._checker(target).call(header, arrays)
+        if self.cache is not None:
+            header, arrays = tf_request(case, tensors, Target.of(target).mode, ref, upstream)
+            key = self._cache_key(target, header, arrays)
+            outcome = self.cache.get(key)
+            if outcome is None:
+                outcome = self._ask(target, header, arrays)
+                self.cache.put(key, outcome)
+            outcome.cache_key = key
+            return outcome
+        return self._ask(target, *tf_request(case, tensors, Target.of(target).mode, ref, upstream))
+
+    def _ask(self, target: str, header: dict, arrays: dict) -> Outcome:
         q = self._queue(target)
         worker = q.get()
         try:
-            header, arrays = tf_request(case, tensors, Target.of(target).mode, ref, upstream)
             outcome = worker.call(header, arrays)
             self.versions[target] = worker.tf_version or self.version(target)
             self.cpus[target] = worker.cpu_flags
@@ -134,12 +150,17 @@ class Session:
             tf = self.tf_outcome(case, target, tensors, ref, upstream)
             version = self.version(target)
             verdict = judge(case, target, ref, scale, tf, version, self.cpus.get(target, LOCAL))
-            if wrong_values(verdict) and repeat > 1:
+            # A cached outcome that was asked again before (nondeterministic False) is not asked again.
+            if wrong_values(verdict) and repeat > 1 and not (tf.cache_key and tf.nondeterministic is False):
                 tf.nondeterministic = any(
                     not same_bits(tf, self.tf_outcome(case, target, tensors, ref, upstream, check=True))
                     for _ in range(repeat - 1))
                 verdict = judge(case, target, ref, scale, tf, version, self.cpus.get(target, LOCAL))
-            verdict.snippet = snippet(case, target, tensors, upstream)
+                if tf.cache_key and tf.nondeterministic:    # values that change are never reused
+                    self.cache.drop(tf.cache_key)
+                elif tf.cache_key:                           # kept as asked again
+                    self.cache.put(tf.cache_key, tf)
+            verdict.snippet = snippet(case, target, tensors, upstream, computed.snippet_memo)
             return Result(case, target, verdict, ref, tf, tensors, version)
         except Exception as exc:    # a bug of the harness or the reference: report, go on
             detail = "".join(traceback.format_exception(exc)[-3:])

@@ -80,7 +80,8 @@ def call_expr(op: str, step_tensors: dict, args: dict, feed: str | None) -> str:
 
 
 def snippet(case: Case, target: str, tensors: dict[str, np.ndarray] | None = None,
-            upstream: np.ndarray | None = None) -> str:
+            upstream: np.ndarray | None = None, memo: dict | None = None) -> str:
+    """`memo`: the caller's dict of the case's tensor expressions, the same for all its targets."""
     from harness.run.execute import steps_of
 
     from harness.targets import Target
@@ -91,12 +92,15 @@ def snippet(case: Case, target: str, tensors: dict[str, np.ndarray] | None = Non
     lines += [f"os.environ[{k!r}] = {v!r}" + ("  # read when TensorFlow loads" if i == 0 else "")
               for i, (k, v) in enumerate(record.env.items())]
     lines += ["import numpy as np", "import tensorflow as tf", "", "tensors = {}"]
+    memo = {} if memo is None else memo
     for name, spec in case.tensors.items():
         size = int(np.prod(spec.shape))
-        if tensors is not None and size <= LITERAL_LIMIT:
-            expr = literal_expr(tensors[name])
+        if name in memo:
+            expr = memo[name]
+        elif tensors is not None and size <= LITERAL_LIMIT:
+            expr = memo[name] = literal_expr(tensors[name])
         else:
-            expr = generator_expr(spec)
+            expr = memo[name] = generator_expr(spec)
         lines.append(f"tensors[{name!r}] = tf.constant({expr}, dtype=tf.{spec.dtype})")
     if any("nonfinite(" in line for line in lines):
         lines[lines.index("tensors = {}"):lines.index("tensors = {}")] = NONFINITE.strip("\n").split("\n") + [""]
