@@ -12,8 +12,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from harness.cli import parse_targets  # noqa: E402
-from harness.model import ALL_TARGETS  # noqa: E402
+from harness.args import parse_targets  # noqa: E402
+from harness.targets import defaults  # noqa: E402
 from harness.sweep import OPS, Sweep, config_id, generate, name_classes, to_case  # noqa: E402
 
 
@@ -22,7 +22,7 @@ def main() -> None:
     p.add_argument("--op", default="conv2d", choices=OPS)
     p.add_argument("--n", type=int, default=300)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--targets", type=parse_targets, default=list(ALL_TARGETS))
+    p.add_argument("--targets", type=parse_targets, default=list(defaults()))
     p.add_argument("--shrink", action="store_true", help="also shrink the classes found")
     args = p.parse_args()
 
