@@ -12,6 +12,7 @@ The pages need no network: style.css and report.js are copied next to index.html
 from __future__ import annotations
 
 import hashlib
+import re
 import math
 import os
 import shutil
@@ -39,8 +40,12 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 def page_name(case_id: str) -> str:
-    """A file name per case: case ids hold '/', ':' and brackets, so use a digest."""
-    return "cases/" + hashlib.sha256(case_id.encode()).hexdigest()[:16] + ".html"
+    """A file name per case that says which (its file and name, in characters safe everywhere) and
+    is unique (a digest of the id: different ids can read the same once '/', ':' and brackets go)."""
+    path, _, name = case_id.partition("::")
+    stem = re.sub(r"\.ya?ml$", "", re.sub(r"^cases/", "", path))
+    slug = re.sub(r"[^A-Za-z0-9_.=-]+", "-", f"{stem}--{name}").strip("-.")[:90]
+    return f"cases/{slug}-{hashlib.sha256(case_id.encode()).hexdigest()[:8]}.html"
 
 
 def merge(records: list[dict]) -> list[dict]:
