@@ -298,3 +298,17 @@ def test_results_written_elsewhere_point_back_at_the_tensors(tmp_path):
     moved = results.rebase(recs, tmp_path / "report", tmp_path / "other" / "deeper")
     assert moved[0]["tensor_files"] == {"inputs": "../../report/tensors/x.npz"}
     assert results.rebase(recs, tmp_path, tmp_path) is recs
+
+
+def test_a_case_page_shows_the_tensors_of_its_snippets_once(blog_report):
+    """The targets' snippets differ only in settings and mode lines: the first in full, the others
+    as those lines, so the tensors' literals appear once per page."""
+    import html
+    text = html.unescape((blog_report / page_name(f"{ATROUS}::rate2_same")).read_text(encoding="utf-8"))
+    snippets = re.findall(r"<summary>Reproduce with tf.nn \(([^)]*)\)</summary>(.*?)</details>", text, re.S)
+    assert len(snippets) >= 2
+    assert text.count("tensors['value'] = tf.constant(") == 1
+    first, *others = snippets
+    assert "import tensorflow as tf" in first[1]
+    for target, body in others:
+        assert "import tensorflow as tf" not in body and f"# Reproduces {ATROUS}::rate2_same on {target}" in body

@@ -190,7 +190,30 @@ def _add_tf(fig: dict, rec: dict, t: np.ndarray, r, tol, name: str) -> None:
 
 
 # -- a case page --------------------------------------------------------------------------------------
+def _own_line(line: str) -> bool:
+    """The lines of a snippet that depend on its target: the title, settings, and how `run` is made."""
+    return line.startswith(("# Reproduces ", "os.environ[", "run = tf.function("))
+
+
+def _share_snippets(recs: list[dict]) -> None:
+    """A case's snippets differ between targets only in their settings and mode lines: the page
+    shows the first in full and, for the others, the lines that differ (the tensors, often most of
+    a snippet, once per page)."""
+    first = None
+    for r in recs:
+        text = r.get("snippet")
+        if not text:
+            continue
+        rest = [line for line in text.split("\n") if not _own_line(line)]
+        if first is None:
+            first = (r.get("_col") or r["target"], rest)
+        elif rest == first[1]:
+            r["_snippet_base"] = first[0]
+            r["_snippet_delta"] = "\n".join(line for line in text.split("\n") if _own_line(line))
+
+
 def case_context(recs: list[dict], base: Path, cache: dict | None = None) -> dict:
+    _share_snippets(recs)
     case = recs[0]
     expect_rows = []        # one cell per run of targets with the same expectation
     for r in recs:
