@@ -39,3 +39,17 @@ def test_quiet_prints_nothing_but_what_is_written(monkeypatch):
     with Progress(3, quiet=True, every=0, stream=out) as bar:
         bar.update(3, failed=1)
     assert out.getvalue() == ""
+
+
+def test_a_terminal_gets_a_bar_from_the_first_result():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+    out = Terminal()
+    with Progress(10, "run", stream=out) as bar:
+        assert bar.bar is None              # nothing yet: workers are starting
+        for i in range(10):
+            bar.update(1, failed=int(i == 3))
+        bar.write("FAIL x")
+    text = out.getvalue()
+    assert "10/10" in text and "failed=1" in text and "FAIL x\n" in text

@@ -24,10 +24,7 @@ class Progress:
         self.first = None                   # when the first result came
         self.last_line = self.start
         self.bar = None
-        if not quiet and self.stream.isatty():
-            from tqdm import tqdm
-            self.bar = tqdm(total=total, unit=unit, desc=desc or None, file=self.stream,
-                            dynamic_ncols=True, smoothing=0.05)
+        self.tty = not quiet and self.stream.isatty()
 
     def __enter__(self):
         return self
@@ -41,6 +38,10 @@ class Progress:
         self.failed += failed
         if self.first is None:
             self.first = (now, self.done)
+            if self.tty:        # the bar's clock starts with the first result: no start-up in its rate
+                from tqdm import tqdm
+                self.bar = tqdm(total=self.total, initial=self.done - n, unit=self.unit, desc=self.desc or None,
+                                file=self.stream, dynamic_ncols=True, smoothing=0.1)
         if self.bar is not None:
             if failed:
                 self.bar.set_postfix(failed=self.failed, refresh=False)
