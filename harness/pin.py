@@ -394,18 +394,24 @@ def cmd_pin(args) -> int:
             print(p, file=sys.stderr)
         return 2
     session = Session(timeout=args.timeout)
-    failed = False
     try:
-        for path in files:
-            try:
-                for line in pin_file(path, session, args.targets, args.repeat, args.memory_budget,
-                                     args.add):
-                    print(line)
-            except (ValueError, RuntimeError, yaml.YAMLError) as exc:
-                print(f"{path}:1: not pinned: {exc}", file=sys.stderr)
-                failed = True
+        return _pin_files(files, session, args, args.targets)
     finally:
         session.close()
+
+
+def _pin_files(files: list[str], session, args, targets: list[str], span=None, results=None) -> int:
+    """pin_file on each file (with `results`, what was observed per file), printing what it says;
+    1 when a file could not be pinned."""
+    failed = False
+    for path in files:
+        try:
+            seen = {"span": span, "results": results[path]} if results is not None else {}
+            for line in pin_file(path, session, targets, args.repeat, args.memory_budget, args.add, **seen):
+                print(line)
+        except (ValueError, RuntimeError, yaml.YAMLError) as exc:
+            print(f"{path}:1: not pinned: {exc}", file=sys.stderr)
+            failed = True
     return 1 if failed else 0
 
 
@@ -435,7 +441,6 @@ def cmd_matrix(args) -> int:
     by_version = {v: [t + ("" if v == installed else f"@{v}") for t in args.targets] for v in versions}
     session = Session(timeout=args.timeout)
     results: dict[str, dict] = {path: {} for path in files}
-    failed = False
     try:
         for version, targets in by_version.items():      # one version's workers at a time
             print(f"TensorFlow {version}: running {len(files)} file(s) on {len(targets)} target(s)", file=sys.stderr)
@@ -443,14 +448,6 @@ def cmd_matrix(args) -> int:
                 observe_file(path, session, targets, args.repeat, args.memory_budget, args.add, results[path])
             session.retire(targets)
         everything = [t for targets in by_version.values() for t in targets]
-        for path in files:
-            try:
-                for line in pin_file(path, session, everything, args.repeat, args.memory_budget, args.add,
-                                     span=versions, results=results[path]):
-                    print(line)
-            except (ValueError, RuntimeError, yaml.YAMLError) as exc:
-                print(f"{path}:1: not pinned: {exc}", file=sys.stderr)
-                failed = True
+        return _pin_files(files, session, args, everything, span=versions, results=results)
     finally:
         session.close()
-    return 1 if failed else 0

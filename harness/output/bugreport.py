@@ -24,7 +24,7 @@ import numpy as np
 from harness.model import Case, Result
 from harness.ops import OPS
 from harness.run.execute import rf_axes, steps_of
-from harness.run.pool import PERTURB, worker_env
+from harness.run.pool import PERTURB, interpreter, worker_env
 from harness.run.snippet import LITERAL_LIMIT, call_expr, generator_expr, literal_expr
 from harness.targets import Target, defaults
 from harness.verdict import compare
@@ -35,26 +35,20 @@ CPU_FLAGS = ("sse4_1", "avx", "avx2", "fma", "f16c", "avx_vnni", "avx512f", "avx
              "avx512dq", "avx512_vnni", "avx512_bf16", "avx512_fp16", "amx_tile", "amx_bf16", "amx_int8")
 MODES = {"eager": "eager", "function": "tf.function(autograph=False)",
          "xla": "tf.function(autograph=False, jit_compile=True) (XLA)"}
+# Run in the target's interpreter and environment (whose PYTHONPATH holds the harness, as for its worker).
 FACTS = r"""
 import json, platform
 from importlib import metadata
+from harness.machine import cpu_flags, cpu_model
 def version(*names):
     for name in names:
         try:
             return metadata.version(name)
         except metadata.PackageNotFoundError:
             pass
-cpu = {}
-try:
-    for line in open("/proc/cpuinfo"):
-        key, _, value = line.partition(":")
-        cpu.setdefault(key.strip(), value.strip())
-except OSError:
-    pass
 print(json.dumps({"python": platform.python_version(), "platform": platform.platform(),
                   "tensorflow": version("tensorflow", "tensorflow-cpu", "tensorflow-intel"),
-                  "numpy": version("numpy"), "cpu": cpu.get("model name") or platform.processor(),
-                  "flags": cpu.get("flags", "").split()}))
+                  "numpy": version("numpy"), "cpu": cpu_model(), "flags": sorted(cpu_flags() or ())}))
 """
 
 
@@ -201,15 +195,6 @@ def repro_script(case: Case, result: Result, computed, env: dict, timeout: float
 
 
 # -- environment facts, oneDNN's verbose lines, XLA's HLO ----------------------------------------------
-def interpreter(target: str) -> str:
-    """The Python of the target's TensorFlow: its environment's for a versioned target, else this one."""
-    version = Target.of(target).version
-    if version is None:
-        return sys.executable
-    from harness import envs
-    return str(envs.python(version))
-
-
 def _run(argv: list[str], env: dict, timeout: float, cwd) -> tuple[int | None, str, str]:
     """(exit status, None on timeout; stdout; stderr) of a subprocess."""
     try:

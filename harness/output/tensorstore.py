@@ -30,6 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
+from harness.run.cache import hash_arrays
+
 LIMIT = 4096        # elements stored whole
 SIDE = 16           # grid rows/cols kept of a larger tensor
 SLICES = 16         # 2-D slices kept of a larger tensor
@@ -191,10 +193,7 @@ class TensorStore:
     def _write(self, arrays: dict, meta: dict) -> str:
         # Named after the content, hashed raw: compressing (the costly part) only what is new.
         h = hashlib.sha256(json.dumps(meta, sort_keys=True).encode())
-        for name in sorted(arrays):
-            a = np.ascontiguousarray(arrays[name])
-            h.update(f"\0{name}\0{a.dtype.str}\0{a.shape}\0".encode())
-            h.update(a.tobytes())
+        hash_arrays(h, arrays)
         rel = f"{FOLDER}/{h.hexdigest()[:24]}.npz"
         with self._lock:
             if rel in self._written:

@@ -57,6 +57,14 @@ def _raw(array: np.ndarray) -> tuple[dict, np.ndarray]:
     return {"dtype": str(array.dtype), "shape": list(array.shape)}, array.reshape(-1).view(np.uint8)
 
 
+def hash_arrays(h, arrays: dict[str, np.ndarray]) -> None:
+    """Feed named arrays (names, dtypes, shapes, bytes) to a hashlib hash: a content address."""
+    for name in sorted(arrays):
+        meta, raw = _raw(arrays[name])
+        h.update(json.dumps([name, meta]).encode())
+        h.update(raw.tobytes())
+
+
 def _dtype(name: str) -> np.dtype:
     try:
         return np.dtype(name)
@@ -79,10 +87,7 @@ class OutcomeCache:
             "interpreter": interpreter, "cpu": [cpu_model(), sorted(flags or ())],
             "env": {k: v for k, v in sorted(worker_env.items()) if k.startswith(SETTINGS)},
             "header": header}, sort_keys=True, default=str).encode())
-        for name in sorted(arrays):
-            meta, raw = _raw(arrays[name])
-            h.update(json.dumps([name, meta]).encode())
-            h.update(raw.tobytes())
+        hash_arrays(h, arrays)
         return h.hexdigest()
 
     def _path(self, key: str) -> Path:

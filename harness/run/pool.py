@@ -60,6 +60,16 @@ def worker_env(target: str, perturb: int = PERTURB) -> dict:
     return env
 
 
+def interpreter(target: str) -> str:
+    """The Python a target's worker runs: this one, or that of the target's TensorFlow version
+    (harness.envs; LookupError when it has no environment)."""
+    version = Target.of(target).version
+    if version is None:
+        return sys.executable
+    from harness import envs
+    return str(envs.python(version))
+
+
 class Worker:
     """One TensorFlow process for one target ("mode/variant")."""
 
@@ -78,17 +88,10 @@ class Worker:
     def env(self) -> dict:
         return worker_env(self.target, self.perturb)
 
-    def interpreter(self) -> str:
-        """This Python, or the Python of the target's TensorFlow version (harness.envs)."""
-        if self.record.version is None:
-            return sys.executable
-        from harness import envs
-        return str(envs.python(self.record.version))
-
     def start(self) -> None:
         self._log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
-            [self.interpreter(), "-m", "harness.run.worker"], stdin=subprocess.PIPE,
+            [interpreter(self.target), "-m", "harness.run.worker"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=self._log, env=self.env(), cwd=PROJECT_ROOT)
         header, _ = self._receive(STARTUP_SECONDS)
         self.tf_version = header.get("tf_version")

@@ -14,7 +14,7 @@ from harness.run.execute import reference_outcome, tensors_of, tf_request
 from harness.verdict.judge import LOCAL, judge
 from harness.model import REFERENCE, Case, Outcome, ReferenceRun, Result, Verdict
 from harness.targets import Target
-from harness.run.pool import CHECK_PERTURB, Worker
+from harness.run.pool import CHECK_PERTURB, Worker, interpreter, worker_env
 from harness.run.snippet import snippet
 
 
@@ -105,25 +105,21 @@ class Session:
         one installed beside the harness."""
         return self.versions.get(target) or Target.of(target).version or self.tf_version
 
-    def _cache_key(self, target: str, header: dict, arrays: dict) -> str:
-        worker = Worker(target, self.timeout)        # not started: its interpreter and environment
-        return self.cache.key(target, self.version(target), worker.interpreter(), worker.env(), header, arrays)
-
     def tf_outcome(self, case: Case, target: str, tensors: dict, ref: Outcome | None = None,
                    upstream=None, check: bool = False) -> Outcome:
+        header, arrays = tf_request(case, tensors, Target.of(target).mode, ref, upstream)
         if check:
-            header, arrays = tf_request(case, tensors, Target.of(target).mode, ref, upstream)
             return self._checker(target).call(header, arrays)
-        if self.cache is not None:
-            header, arrays = tf_request(case, tensors, Target.of(target).mode, ref, upstream)
-            key = self._cache_key(target, header, arrays)
-            outcome = self.cache.get(key)
-            if outcome is None:
-                outcome = self._ask(target, header, arrays)
-                self.cache.put(key, outcome)
-            outcome.cache_key = key
-            return outcome
-        return self._ask(target, *tf_request(case, tensors, Target.of(target).mode, ref, upstream))
+        if self.cache is None:
+            return self._ask(target, header, arrays)
+        key = self.cache.key(target, self.version(target), interpreter(target), worker_env(target),
+                             header, arrays)
+        outcome = self.cache.get(key)
+        if outcome is None:
+            outcome = self._ask(target, header, arrays)
+            self.cache.put(key, outcome)
+        outcome.cache_key = key
+        return outcome
 
     def _ask(self, target: str, header: dict, arrays: dict) -> Outcome:
         q = self._queue(target)
