@@ -28,7 +28,7 @@ from harness.cases.entries import applies_to_entry
 from harness.cases.loader import load
 from harness.machine import cpu_flags, cpu_holds
 from harness.model import Case, Known
-from harness.targets import base, defaults, order, target_matches
+from harness.targets import MODES, base, order, target_matches, variants
 from harness.sweep.classify import target_patterns
 from harness.cases.yamlout import known_entry
 
@@ -74,7 +74,9 @@ def _covered(block: Block, targets: list[str], version_of, any_version: bool = F
     outside `targets`, or no target there on its TensorFlow version."""
     cover, frozen = {}, set()
     chosen = {base(t) for t in targets}
-    universe = set(defaults()) | chosen
+    # Every target there is, not just the default ones: an entry that also names oneDNN-AVX2 is not
+    # pin's to rewrite when only eager/onednn runs (it would lose the targets it did not run).
+    universe = {f"{m}/{v}" for m in MODES for v in variants()} | chosen
     for j, entry in enumerate(block.entries):
         k = _raw_known(entry)
         bases = {t for t in universe if any(target_matches(p, t) for p in k.targets)}

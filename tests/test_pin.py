@@ -132,3 +132,18 @@ def test_the_harness_own_errors_are_not_tensorflow_rejecting():
     assert (ours.kind, ours.origin) == ("error", "harness") and "bogus" in ours.error_message
     assert (theirs.kind, theirs.origin) == ("error", "tensorflow")
     assert fine.kind == "value" and fine.outputs["output"].ravel().tolist() == [4.0] * 4
+
+
+def test_an_entry_naming_targets_not_pinned_is_left_as_written():
+    """Pinning eager/onednn alone must not rewrite an entry that also covers eager/onednn-avx2
+    (a variant not run by default): the rewrite would drop the targets it did not run."""
+    from types import SimpleNamespace
+
+    from harness.pin import Block, _covered
+    entry = {"targets": ["eager/onednn", "eager/onednn-avx2"], "tf": ">=2.19", "kind": "shape", "reason": "r"}
+    block = Block(0, [entry], [SimpleNamespace(name="c", matrix={})])
+    version = lambda target: "2.21.0"
+    cover, frozen = _covered(block, ["eager/onednn"], version)
+    assert frozen == {0} and cover == {}
+    cover, frozen = _covered(block, ["eager/onednn", "eager/onednn-avx2"], version)
+    assert frozen == set() and cover == {("c", "eager/onednn"): [0], ("c", "eager/onednn-avx2"): [0]}
