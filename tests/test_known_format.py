@@ -136,3 +136,30 @@ def test_cpu_conditions_name_flags(cases_dir):
     assert len(wrong) == 1 and wrong[0].startswith("cases/k.yaml:9:") and "/proc/cpuinfo" in wrong[0], wrong
     case = load([write(cases_dir, "k.yaml", CASE.format(entry="{kind: crash, cpu: ['!amx_fp16'], reason: r}"))])[0][0]
     assert case.known[0].cpu == ("!amx_fp16",)
+
+
+def test_every_shipped_known_entry_has_a_signature(monkeypatch):
+    """A shipped known entry that loses its signature (an edit, a bad merge, pin gone wrong) would
+    match on its kind alone again: whatever TensorFlow did of that kind would xfail."""
+    from pathlib import Path
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    cases, problems = load(["cases"])
+    assert problems == [], "\n".join(problems)
+    assert sum(len(c.known) for c in cases) > 0      # the shipped cases were found
+    missing = unsigned(cases)
+    assert missing == [], f"{len(missing)} shipped known entries without a signature " \
+                          f"(run `tfconform pin` on them):\n" + "\n".join(missing)
+
+
+def test_check_warns_about_entries_without_a_signature(cases_dir, harness_cli):
+    write(cases_dir, "k.yaml", CASE.format(entry="{kind: shape, reason: r}"))
+    write(cases_dir, "s.yaml", CASE.format(entry="{kind: crash, signal: SIGFPE, reason: r}"))
+    proc = harness_cli("check", "cases")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert ("cases/k.yaml:9: warning: the known entry of 'c' has no signature (kind: shape); "
+            "`tfconform pin` records what TensorFlow does") in proc.stderr.splitlines(), proc.stderr
+    assert "s.yaml" not in proc.stderr, proc.stderr
+    assert proc.stdout.strip() == "4 case(s) OK; 1 known entry without a signature", proc.stdout
+    write(cases_dir, "t.yaml", CASE.format(entry="{kind: value, reason: r}"))
+    proc = harness_cli("check", "cases")
+    assert proc.stdout.strip() == "6 case(s) OK; 2 known entries without a signature", proc.stdout

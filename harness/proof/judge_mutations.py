@@ -4,7 +4,9 @@ trustworthy as the code that decides it; a bug here would turn every TensorFlow 
 into a pass or an xfail.
 
 Each mutant is a textual change to one file of harness/ (which must occur exactly once there); the
-judge tests run in a subprocess against a copy of the package holding the change.
+judge tests run in a subprocess against a copy of the package holding the change, after a first run
+against the unmutated copy that must pass. Only pytest's exit status 1 (tests failed) kills a
+mutant; any other status is an error of the run, reported as such.
 """
 from __future__ import annotations
 
@@ -112,7 +114,22 @@ JUDGE_MUTATIONS = (
 )
 
 
-def _run_mutant(mutation: Mutation, tests: tuple[str, ...]) -> Result:
+def outcome(returncode: int, stdout: str) -> tuple[list[str], str | None]:
+    """(tests that failed, error) of one pytest run of the judge tests. Only exit status 1 (tests
+    ran and some failed) kills a mutant; 0 means it survived; anything else (a collection or usage
+    error, an interruption, no tests, a signal) says nothing about the mutant and is an error."""
+    if returncode == 0:
+        return [], None
+    lines = stdout.strip().splitlines()
+    if returncode == 1:
+        failed = [line.split()[1] for line in lines if line.startswith(("FAILED ", "ERROR ")) and len(line.split()) > 1]
+        return failed or [f"pytest exit 1: {lines[-1:]}"], None
+    return [], f"pytest exited {returncode}, not 0 or 1: {' | '.join(lines[-3:]) or 'no output'}"
+
+
+def _pytest(tests: tuple[str, ...], mutation: Mutation | None) -> tuple[list[str], str | None]:
+    """Run the judge tests against a copy of the package, with `mutation` applied (None: as it is):
+    (tests that failed, error). LookupError when the mutation's text is not in its file once."""
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for folder in ("harness", "reference"):
@@ -121,25 +138,54 @@ def _run_mutant(mutation: Mutation, tests: tuple[str, ...]) -> Result:
         for name in [*tests, "tests/conftest.py"]:
             if (ROOT / name).exists():
                 shutil.copy(ROOT / name, tmp / name)
-        target = tmp / "harness" / mutation.file
-        text = target.read_text()
-        if text.count(mutation.old) != 1:
-            return Result(mutation, [], f"harness/{mutation.file}: the text to mutate occurs "
-                                              f"{text.count(mutation.old)} times, expected once")
-        target.write_text(text.replace(mutation.old, mutation.new))
+        if mutation is not None:
+            target = tmp / "harness" / mutation.file
+            text = target.read_text()
+            if text.count(mutation.old) != 1:
+                raise LookupError(f"harness/{mutation.file}: the text to mutate occurs "
+                                  f"{text.count(mutation.old)} times, expected once")
+            target.write_text(text.replace(mutation.old, mutation.new))
         (tmp / "pytest.ini").write_text("[pytest]\n")
         env = dict(os.environ, PYTHONPATH=str(tmp), PYTHONDONTWRITEBYTECODE="1")
         files = [t for t in tests if (ROOT / t).exists()]
-        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                               "-p", "no:tfconform", "-p", "no:xdist", "-rf", *files],
-                              cwd=tmp, env=env, capture_output=True, text=True, timeout=600, check=False)
-        failed = [line.split()[1] for line in proc.stdout.splitlines() if line.startswith("FAILED ")]
-        if proc.returncode not in (0, 1):
-            failed = failed or [f"pytest exit {proc.returncode}: {proc.stdout.strip().splitlines()[-1:]}"]
-        return Result(mutation, failed)
+        try:
+            proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                   "-p", "no:tfconform", "-p", "no:xdist", "-rfE", *files],
+                                  cwd=tmp, env=env, capture_output=True, text=True, timeout=600, check=False)
+        except subprocess.TimeoutExpired:
+            return [], "the judge tests timed out (600 s)"
+        return outcome(proc.returncode, proc.stdout)
+
+
+def _run_mutant(mutation: Mutation, tests: tuple[str, ...]) -> Result:
+    try:
+        failed, error = _pytest(tests, mutation)
+    except LookupError as exc:
+        return Result(mutation, [], str(exc))
+    if error:
+        return Result(mutation, [], f"{error} (not counted as a kill)", label="ERROR")
+    return Result(mutation, failed)
+
+
+def baseline(tests: tuple[str, ...] = TESTS) -> str | None:
+    """Why the judge tests do not pass on the unmutated code, or None when they do. A mutant can
+    only be killed by tests that pass without it: otherwise every mutant would look killed."""
+    failed, error = _pytest(tests, None)
+    if error:
+        return error
+    if failed:
+        return f"{len(failed)} judge test(s) fail on the unmutated code, e.g. {failed[0]}"
+    return None
 
 
 def run(mutations=JUDGE_MUTATIONS, tests: tuple[str, ...] = TESTS, jobs: int = 2) -> list[Result]:
+    """Each mutant against the judge tests, once these pass on the unmutated code; if they do not,
+    says why on stderr and exits with status 2 (no mutant is run)."""
+    problem = baseline(tests)
+    if problem:
+        print(f"tfconform mutate --judge: the judge tests do not pass on the unmutated code, so no "
+              f"mutant can be judged: {problem}", file=sys.stderr)
+        raise SystemExit(2)
     with ThreadPoolExecutor(max(1, jobs)) as pool:
         return list(pool.map(lambda m: _run_mutant(m, tests), mutations))
 

@@ -27,7 +27,8 @@ REFERENCE = Path(__file__).resolve().parents[2] / "reference"
 class Result:
     mutation: Mutation
     killed_by: list[str]          # case ids whose verdict changed
-    error: str | None = None      # the mutation no longer applies to the reference's text
+    error: str | None = None      # why it was not judged: its text is no longer in the file, or
+    label: str = "NOT APPLIED"    # ("ERROR") the run that was to judge it went wrong
 
 
 @contextmanager
@@ -97,13 +98,13 @@ def run(rows, target: str, tf_version: str | None, mutations=MUTATIONS) -> list[
 
 def summary(results: list[Result], noun: str = "case", nobody: str = "no shipped case notices",
             score: str = "mutation score") -> tuple[str, int]:
-    """One line per mutant (killed by which {noun}s, survived, or no longer applicable) and the
-    score; with the number killed."""
+    """One line per mutant (killed by which {noun}s, survived, no longer applicable, or an error
+    of the run that was to judge it: not a kill) and the score; with the number killed."""
     lines, killed = [], 0
     width = max(len(r.mutation.name) for r in results)
     for r in results:
         if r.error:
-            state = f"NOT APPLIED: {r.error}"
+            state = f"{r.label}: {r.error}"
         elif r.killed_by:
             killed += 1
             state = f"killed by {len(r.killed_by)} {noun}(s), e.g. {r.killed_by[0]}"
