@@ -19,13 +19,14 @@ from .padding import pad_input
 CHUNK_BYTES = 4 << 20  # gathered patches per block (up to 4x, see budget): bounds the temporaries; 2-4 MiB is fastest
 
 
-def conv_general(x, w, strides, padding, lhs_dilation=None, rhs_dilation=None, groups=1):
+def conv_general(x, w, strides, padding, lhs_dilation=None, rhs_dilation=None, groups=1, out=None):
     """y[b, o, g*Og + j] = sum over taps k, c < Cg of xp[b, o*strides + k*rhs_dilation, g*Cg + c] * w[k, c, g*Og + j]
 
     x: (N, *spatial, C) channels last; w: (*kernel, Cg, O) with C == groups * Cg and O divisible by
     groups; xp: x with lhs_dilation - 1 zeros inserted between elements, then padded by (lo, hi) per
     spatial dimension (negative = cropped). Returns (N, *out, O): float64, or int64 (exact modulo
-    2**64) when both x and w are integers.
+    2**64) when both x and w are integers; written into `out` (zeros of that shape, maybe a strided view
+    of a larger output) when given.
     """
     x, w = np.asarray(x), np.asarray(w)
     n = x.ndim - 2
@@ -44,7 +45,9 @@ def conv_general(x, w, strides, padding, lhs_dilation=None, rhs_dilation=None, g
     dilated = [max((s - 1) * d + 1, 0) for s, d in zip(x.shape[1:-1], ld)]
     keff = [(k - 1) * d + 1 for k, d in zip(kernel, rd)]
     out_sizes = [max((s + lo + hi - k) // st + 1, 0) for s, (lo, hi), k, st in zip(dilated, padding, keff, strides)]
-    y = np.zeros((x.shape[0], *out_sizes, o_total), acc)
+    # zeros only where some outputs get no block: no input or filter, or phases no tap reaches (_by_phases)
+    gaps = max(ld) > 1 or 0 in (cg, x.size, math.prod(kernel))
+    y = (np.zeros if gaps else np.empty)((x.shape[0], *out_sizes, o_total), acc) if out is None else out
     if y.size == 0 or cg == 0 or math.prod(kernel) == 0 or x.size == 0:
         return y
     if max(ld) > 1:
@@ -80,7 +83,8 @@ def conv_general(x, w, strides, padding, lhs_dilation=None, rhs_dilation=None, g
     row_bytes = 8 * (1 if depthwise else taps) * x.shape[-1] * math.prod(out_sizes[1:])  # patches (depthwise: none)
     # every GEMM call packs all of wm (and syncs the BLAS threads): blocks of 2 * wm amortise that, up to 4 * CHUNK_BYTES
     budget = min(max(CHUNK_BYTES, 2 * wm.nbytes), 4 * CHUNK_BYTES)
-    blocks.run(block, blocks.row_blocks(x.shape[0], out_sizes[0], row_bytes, budget), threads=depthwise)
+    todo = blocks.row_blocks(x.shape[0], out_sizes[0], row_bytes, budget)
+    blocks.run(block, todo, threads=depthwise or blocks.GEMM_THREADS)
     return y
 
 
@@ -106,6 +110,8 @@ def _by_phases(x, w, y, strides, padding, ld, rd, groups):
     step = max(1, CHUNK_BYTES // (8 * max(1, x[0].size)))  # images per chunk, cast once for every phase
     for b in range(0, x.shape[0], step):
         xb = x[b:b + step].astype(y.dtype, copy=False)
-        for combo in itertools.product(*phases):
+
+        def phase(*combo):  # phases write disjoint outputs: they run on the threads, each a serial conv_general
             out_slices, kernel_slices, s2, d2, pads = zip(*combo)
-            y[(slice(b, b + step),) + out_slices] = conv_general(xb, w[kernel_slices], s2, pads, None, d2, groups)
+            conv_general(xb, w[kernel_slices], s2, pads, None, d2, groups, out=y[(slice(b, b + step),) + out_slices])
+        blocks.run(phase, list(itertools.product(*phases)), threads=y.nbytes > CHUNK_BYTES)

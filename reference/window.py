@@ -9,7 +9,7 @@ import numpy as np
 from . import blocks
 from .padding import pad_input, tap_view
 
-CHUNK_BYTES = 2 << 20  # padded input per block: bounds the temporaries, stays in cache
+CHUNK_BYTES = 1 << 20  # (padded) input rows per block: bounds the temporaries, stays in cache
 
 
 def window_reduce(x, window, strides, padding, op, include_batch_in_index=False, dilations=None):
@@ -24,7 +24,8 @@ def window_reduce(x, window, strides, padding, op, include_batch_in_index=False,
     'argmax' returns (max, index): the flat index (y * W + x) * C + c of the input element (plus
     b * H * W * C with include_batch_in_index), the first in row-major window order that equals the max.
     avg sums in float64. max and argmax compare in x's own dtype (exact: a max is one of the values;
-    bfloat16 is widened to float64), float maxima are returned as float64, integer ones keep x's dtype.
+    bfloat16 is widened to float64), float maxima are returned as float64, integer ones keep x's dtype;
+    max reduces one spatial dimension at a time (max_block), avg and argmax over the padded window.
     """
     x = np.asarray(x)
     n, spatial, channels = x.ndim - 2, x.shape[1:-1], x.shape[-1]
@@ -35,7 +36,7 @@ def window_reduce(x, window, strides, padding, op, include_batch_in_index=False,
     native = x.dtype.kind in "iu" or x.dtype in (np.float16, np.float32)
     work = x.dtype if native and op != "avg" else np.dtype(np.float64)
     fill = 0 if op == "avg" else np.iinfo(work).min if work.kind in "iu" else -np.inf
-    y = np.zeros((x.shape[0], *out_sizes, channels), work if work.kind in "iu" else np.float64)
+    y = np.empty((x.shape[0], *out_sizes, channels), work if work.kind in "iu" else np.float64)  # blocks fill it
     index = np.full(y.shape, -1, np.int64) if op == "argmax" else None
     if y.size == 0:
         return (y, index) if op == "argmax" else y
@@ -45,6 +46,24 @@ def window_reduce(x, window, strides, padding, op, include_batch_in_index=False,
     if op == "argmax":  # where each output position's window starts, per dimension; element strides
         starts = [np.arange(o) * st - lo for o, st, (lo, _) in zip(out_sizes, strides, padding)]
         elem = [math.prod(spatial[i + 1:]) * channels for i in range(n)]
+
+    def max_block(images, rows):
+        # A max over a box is a max along each dimension in turn (exact; NaN still wins): the first pass
+        # reads whole rows of x (long contiguous runs) and no padded copy is made. At tap t, the outputs
+        # in range o read the input, the others padding (`fill`).
+        a = x[images]
+        for i, (k, st, dd, (lo, _)) in enumerate(zip(window, strides, d, padding)):
+            size, start = (rows.stop - rows.start, rows.start * st) if i == 0 else (out_sizes[i], 0)
+            b, lead = np.empty(a.shape[:i + 1] + (size,) + a.shape[i + 2:], work), (slice(None),) * (i + 1)
+            for t in range(k):
+                o, inp = tap_range(a.shape[i + 1], size, st, t * dd - lo + start)
+                for part, value in (slice(0, o.start), fill), (slice(o.stop, size), fill), (o, a[lead + (inp,)]):
+                    if t == 0:
+                        b[lead + (part,)] = value
+                    else:
+                        np.maximum(b[lead + (part,)], value, out=b[lead + (part,)])
+            a = b
+        y[images, rows] = a
 
     def block(images, rows):
         xp = pad_input(x[images], padding, fill, (rows.start * strides[0], (rows.stop - 1) * strides[0] + keff[0]), work)
@@ -72,7 +91,8 @@ def window_reduce(x, window, strides, padding, op, include_batch_in_index=False,
             first[...] = np.where(hit, flat, first)
 
     row_bytes = work.itemsize * strides[0] * math.prod(s + lo + hi for s, (lo, hi) in zip(spatial[1:], padding[1:])) * channels
-    blocks.run(block, blocks.row_blocks(x.shape[0], out_sizes[0], row_bytes, CHUNK_BYTES), threads=True)
+    todo = blocks.row_blocks(x.shape[0], out_sizes[0], row_bytes, CHUNK_BYTES)
+    blocks.run(max_block if op == "max" else block, todo, threads=True)
     return (y, index) if op == "argmax" else y
 
 
@@ -82,12 +102,22 @@ def tap_slices(spatial, out_sizes, strides, offset):
     padded copy is made, so huge paddings or rates cost nothing."""
     outs, ins = [], []
     for size, o, s, t in zip(spatial, out_sizes, strides, offset):
-        first, stop = max(0, -(t // s)), min(o, (size - 1 - t) // s + 1)
-        if first >= stop:
+        out, inp = tap_range(size, o, s, t)
+        if out.start == out.stop:
             return None
-        outs.append(slice(first, stop))
-        ins.append(slice(first * s + t, (stop - 1) * s + t + 1, s))
+        outs.append(out)
+        ins.append(inp)
     return (slice(None), *outs), (slice(None), *ins)
+
+
+def tap_range(size, count, stride, offset):
+    """(outputs, inputs) along one dimension: the slice of the `count` outputs o whose input o * stride +
+    offset lies in [0, size), and the slice of those inputs (both empty when there are none)."""
+    first = min(max(0, -(offset // stride)), count)
+    stop = max(first, min(count, (size - 1 - offset) // stride + 1))
+    if first == stop:
+        return slice(first, first), slice(0, 0)
+    return slice(first, stop), slice(first * stride + offset, (stop - 1) * stride + offset + 1, stride)
 
 
 def max_plus(x, f, strides, padding, dilations, out_sizes):
