@@ -1,6 +1,11 @@
 """Renders a report of 10,000 synthetic results with tensors and prints the time and sizes.
 
     python bench/bench_report.py [--results 10000] [--keep DIR]
+    python bench/bench_report.py --folder DIR      # the sizes of a run's folder, as it is
+
+`--folder`: what a run's output folder (`tfconform run ... -o DIR`) holds, part by part (case
+pages, tensor files, results files, index and the rest) and in all, with the number of files,
+against the targets of a full run's report: at most 20 MB in at most 1,200 files.
 
 2,500 cases x 4 targets, written as two shards (so the merge is part of what is timed), with
 stored tensors like a real run's: small NHWC inputs and filters, outputs that mostly agree,
@@ -29,6 +34,37 @@ from harness.output.tensorstore import TensorStore                      # noqa: 
 TARGETS = ("eager/onednn", "eager/eigen", "function/onednn", "function/eigen")
 OPS = ("conv2d", "depthwise_conv2d", "conv2d_transpose", "max_pool2d", "avg_pool2d", "atrous_conv2d")
 TIME_LIMIT, SIZE_LIMIT = 10.0, 5 * 1024 * 1024
+FOLDER_BYTES, FOLDER_FILES = 20_000_000, 1200       # a full run's folder, results files included
+
+
+def folder_sizes(folder: Path) -> dict[str, tuple[int, int]]:
+    """part -> (files, bytes) of a run's folder, and "total"."""
+    parts: dict[str, list[int]] = {}
+    for path in sorted(Path(folder).rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(folder)
+        part = ("cases/*.html" if rel.parts[0] == "cases" else "tensors/*" if rel.parts[0] == "tensors"
+                else "results files" if rel.name.startswith("results") else rel.name)
+        entry = parts.setdefault(part, [0, 0])
+        entry[0] += 1
+        entry[1] += path.stat().st_size
+    out = {k: (v[0], v[1]) for k, v in sorted(parts.items(), key=lambda kv: -kv[1][1])}
+    out["total"] = (sum(v[0] for v in out.values()), sum(v[1] for v in out.values()))
+    return out
+
+
+def print_folder(folder: Path, full_run: bool = True) -> bool:
+    """Prints the folder's sizes; `full_run`: and whether they meet a full run's targets."""
+    sizes = folder_sizes(folder)
+    for part, (files, size) in sizes.items():
+        print(f"{part:>20}: {files:5d} files {size / 1e6:8.2f} MB")
+    files, size = sizes["total"]
+    ok = files <= FOLDER_FILES and size <= FOLDER_BYTES
+    print(f"folder {folder}: {size / 1e6:.2f} MB in {files} files" + (
+        f" (target for a full run: at most {FOLDER_BYTES / 1e6:g} MB in {FOLDER_FILES} files): "
+        f"{'OK' if ok else 'TARGET MISSED'}" if full_run else ""))
+    return ok
 
 
 def synth_case(i: int, rng) -> tuple[Case, dict, dict]:
@@ -106,7 +142,10 @@ def main_(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--results", type=int, default=10_000)
     p.add_argument("--keep", help="render into this folder and keep it (default: a temporary one)")
+    p.add_argument("--folder", help="print the sizes of this run's folder (nothing is rendered)")
     args = p.parse_args(argv)
+    if args.folder:
+        return 0 if print_folder(Path(args.folder)) else 1
     work = Path(tempfile.mkdtemp(prefix="tfconform-bench-"))
     out = Path(args.keep) if args.keep else work / "report"
     try:
@@ -114,19 +153,23 @@ def main_(argv=None) -> int:
         shards = synthesise(work / "runs", args.results)
         synth = time.perf_counter() - start
         tensors = sum(f.stat().st_size for f in (work / "runs" / "tensors").glob("*.npz"))
+        results_bytes = sum(f.stat().st_size for f in (work / "runs").glob("results*.jsonl"))
         start = time.perf_counter()
         assert main(["report", *map(str, shards), "-o", str(out)]) == 0
         seconds = time.perf_counter() - start
         index = (out / "index.html").stat().st_size
         pages = list((out / "cases").glob("*.html"))
         total = sum(f.stat().st_size for f in pages)
-        print(f"synthesised {args.results} results in {synth:.1f} s; tensors stored: "
-              f"{len(list((work / 'runs' / 'tensors').glob('*.npz')))} files, {tensors / 1e6:.1f} MB")
+        print(f"synthesised {args.results} results in {synth:.1f} s; results files {results_bytes / 1e6:.1f} MB "
+              f"(small tensors inline); tensor files: "
+              f"{len(list((work / 'runs' / 'tensors').glob('*.npz')))}, {tensors / 1e6:.1f} MB")
         print(f"render: {seconds:.2f} s (target < {TIME_LIMIT:g} s)")
         print(f"index.html: {index / 1e6:.2f} MB (target < {SIZE_LIMIT / 1e6:.2f} MB); "
               f"{len(pages)} case pages, {total / 1e6:.1f} MB")
         ok = seconds < TIME_LIMIT and index < SIZE_LIMIT
         print("OK" if ok else "TARGET MISSED")
+        print("the report folder (the synthetic runs' results files and tensors are elsewhere):")
+        print_folder(out, full_run=False)
         return 0 if ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -29,6 +29,8 @@ def make_parser() -> argparse.ArgumentParser:
                      help="comma-separated target patterns, e.g. eager,*/onednn")
     run.add_argument("-k", dest="keyword", help="only cases whose id or op matches, e.g. 'conv2d and not transpose'")
     run.add_argument("-j", "--jobs", type=int, default=1, help="TensorFlow workers per target")
+    from harness.run.ray_engine import add_arguments as engine_arguments
+    engine_arguments(run)
     run.add_argument("--timeout", type=float, default=60.0, help="seconds a TF call may take (default 60)")
     run.add_argument("--memory-budget", type=parse_size, default=1 << 30,
                      help="refuse cases whose tensors need more (default 1GiB)")
@@ -37,7 +39,11 @@ def make_parser() -> argparse.ArgumentParser:
     run.add_argument("--shard", type=parse_shard, default=None,
                      help="I/N: only the cases of shard I of N (split by case id)")
     run.add_argument("--no-cache", action="store_true",
-                     help="ask TensorFlow everything again, neither reading nor writing the outcome cache")
+                     help="ask TensorFlow everything again, neither reading nor writing the outcome cache, "
+                          "and take nothing from the output folder's last complete run")
+    run.add_argument("--fresh", action="store_true",
+                     help="do everything again: take nothing from the output folder, not even the "
+                          "results of an interrupted run")
 
     cache = sub.add_parser("cache", help="the outcome cache: where it is, how big, clear it")
     cache.add_argument("action", choices=("info", "clear"))
@@ -62,8 +68,8 @@ def make_parser() -> argparse.ArgumentParser:
     pin.add_argument("--targets", type=parse_targets, default=list(defaults()),
                      help="only entries whose targets all lie in these patterns (default: all)")
     pin.add_argument("--repeat", type=int, default=3,
-                     help="calls per wrong-valued result, the later ones in a worker whose memory is "
-                          "poisoned another way, to tell uninitialised memory (default 3)")
+                     help="calls per wrong-valued result, the later ones with memory poisoned another "
+                          "way, to tell uninitialised memory (default 3)")
     pin.add_argument("--add", action="store_true",
                      help="also add entries (with a generated reason to review) for failures no entry covers")
     pin.add_argument("--timeout", type=float, default=60.0)
@@ -147,20 +153,26 @@ def cmd_run(args) -> int:
         return 2
     from harness.run.cache import OutcomeCache
     cache = None if args.no_cache else OutcomeCache()
-    session = Session(timeout=args.timeout, jobs=args.jobs, cache=cache)
+    from harness.run.ray_engine import make_engine
+    session = Session(timeout=args.timeout, jobs=args.jobs, cache=cache, engine=make_engine(args.engine, args.address))
     out = Path(args.output)
+    taken, skip = _reusable(session, cases, args, out)
     clear(out, tensors=False)   # tensor files are named after their content: unchanged ones are kept
-    recorder = Recorder(out)    # the tensors the report draws go next to results.jsonl
+    recorder = Recorder(out, journal=True)    # the tensors the report draws go next to results.jsonl
     with _progress(total, args.quiet) as bar:
-        def on_result(result):
-            recorder.add(result)
-            bad = result.status in BAD_STATUSES
+        def report(rec: dict) -> None:
+            bad = rec["status"] in BAD_STATUSES
             if bad:
-                bar.write(f"{result.status.upper()} {result.case.id} @ {result.target}: {result.verdict.kind}: "
-                          f"{result.verdict.message[:200]}")
+                bar.write(f"{rec['status'].upper()} {rec['id']} @ {rec['target']}: {rec['kind']}: "
+                          f"{(rec.get('message') or '')[:200]}")
             bar.update(1, failed=int(bad))
+
+        def on_result(result):
+            report(recorder.add(result, session.result_key(result.case, result.target)))
+        for rec in taken:
+            report(recorder.reuse(rec))
         try:
-            session.run_all(cases, args.targets, on_result)
+            session.run_all(cases, args.targets, on_result, skip=skip)
         finally:
             session.close()
             if cache is not None:
@@ -173,6 +185,32 @@ def cmd_run(args) -> int:
     if not args.no_report:     # from the file, as `tfconform report` would: the same report
         render_folder(out, [out / "results.jsonl"])
     return _summarise(recorder.records, out, args.no_report)
+
+
+def _reusable(session, cases, args, out: Path) -> tuple[list[dict], frozenset]:
+    """The records of the output folder this run takes instead of running again
+    (harness.run.reuse), and the (case id, target) pairs they stand for."""
+    from harness.run import reuse
+    if args.fresh:
+        return [], frozenset()
+    prior, journaled = reuse.prior_records(out, complete=not args.no_cache)
+    if not prior:
+        return [], frozenset()
+    taken = []
+    for case in cases:
+        for target in [REFERENCE, *args.targets]:
+            if case.applies_to(target):
+                rec = prior.get(session.result_key(case, target))
+                if rec is not None and rec["id"] == case.id and reuse.tensors_present(rec, out):
+                    taken.append(rec)
+    resumed = sum(r["key"] in journaled for r in taken)
+    if journaled:
+        print(f"resuming an interrupted run: {resumed} of its {len(journaled)} results taken "
+              f"(--fresh to start over)", file=sys.stderr)
+    if len(taken) > resumed and not args.quiet:
+        print(f"{len(taken) - resumed} results taken unchanged from {out / 'results.jsonl'} "
+              f"(--fresh to do them again)", file=sys.stderr)
+    return taken, frozenset((r["id"], r["target"]) for r in taken)
 
 
 def _summarise(records, out: Path, no_report: bool) -> int:

@@ -3,6 +3,7 @@ anything that decides TensorFlow's answer and nothing else; timeouts and values 
 call to call are never reused; the folder stays within its bound. Session runs reuse cached
 outcomes without asking a worker. No TensorFlow: the workers are stand-ins."""
 import os
+import sys
 import time
 
 import ml_dtypes
@@ -11,6 +12,7 @@ import pytest
 
 from harness.model import Outcome
 from harness.run.cache import OutcomeCache
+from harness.run.pool import CHECK_PERTURB
 from harness.run.session import Session
 from test_judge import make_case
 
@@ -55,6 +57,10 @@ def test_the_key_holds_what_decides_the_answer(tmp_path):
     k = key(cache)
     assert k == key(cache, env={**ENV, "HOME": "/elsewhere"})          # not a TensorFlow setting
     assert k == key(cache, target="eager/eigen")                        # the variant is its env
+    # One interpreter, however named (a console script says python3 where `python -m` says python).
+    here = os.path.dirname(sys.executable)
+    names = [n for n in ("python", "python3") if os.path.exists(os.path.join(here, n))]
+    assert len({key(cache, interpreter=os.path.join(here, n)) for n in names}) == 1
     others = [key(cache, target="function/onednn"), key(cache, tf="2.20.0"), key(cache, interpreter="/py2"),
               key(cache, env={**ENV, "TF_ENABLE_ONEDNN_OPTS": "0"}), key(cache, env={**ENV, "ONEDNN_MAX_CPU_ISA": "AVX2"}),
               key(cache, header={**HEADER, "mode": "function"}),
@@ -83,18 +89,10 @@ class StandIn:
         self.outputs, self.changing, self.calls = outputs, changing, 0
 
     def ask(self, target, header, arrays):
+        """A check asks with the other poison pattern (harness.run.worker): changing values differ."""
         self.calls += 1
-        return Outcome("value", outputs={k: v.copy() for k, v in self.outputs.items()})
-
-    def checker(self, target):
-        stand_in = self
-
-        class Checker:
-            def call(self, header, arrays):
-                stand_in.calls += 1
-                return Outcome("value", outputs={k: v + (1 if stand_in.changing else 0)
-                                                 for k, v in stand_in.outputs.items()})
-        return Checker()
+        changed = self.changing and header["perturb"] == CHECK_PERTURB
+        return Outcome("value", outputs={k: v + (1 if changed else 0) for k, v in self.outputs.items()})
 
 
 @pytest.mark.parametrize("values, changing, status, second_calls", [
@@ -105,7 +103,6 @@ class StandIn:
 def test_a_session_reuses_what_it_may(tmp_path, monkeypatch, values, changing, status, second_calls):
     stand_in = StandIn({"output": np.full((1, 1, 1, 1), values, np.float32)}, changing)
     monkeypatch.setattr(Session, "_ask", lambda self, t, h, a: stand_in.ask(t, h, a))
-    monkeypatch.setattr(Session, "_checker", lambda self, t: stand_in.checker(t))
     case = make_case()
     first = Session(cache=OutcomeCache(tmp_path)).run(case, "eager/eigen")
     calls = stand_in.calls

@@ -1,6 +1,5 @@
 """The command line contract: exit statuses, path:line problems, filters, results and report,
 and a reproduction snippet that really reproduces."""
-import json
 import subprocess
 import sys
 
@@ -8,6 +7,7 @@ import pytest
 
 from harness.args import keyword_filter, parse_size, parse_targets
 from harness.cli import main
+from harness.output import results
 
 GOOD = """\
 source: "cli test <script>alert(1)</script>"
@@ -85,7 +85,7 @@ def test_run_writes_results_and_report_and_merges(tmp_path, write_cases, harness
     proc = run("-o", "a", "-k", "not pool")
     assert proc.returncode == 0, proc.stderr
     assert "4 pass" in proc.stdout
-    records = [json.loads(line) for line in (tmp_path / "a" / "results.jsonl").read_text().splitlines()]
+    records = results.read([tmp_path / "a" / "results.jsonl"])[0]
     # each case's own expect is checked on the reference once, then TF on every target
     assert [(r["name"], r["target"], r["status"]) for r in records] == [
         ("same", "reference", "pass"), ("same", "eager/eigen", "pass"),
@@ -104,7 +104,8 @@ def test_run_writes_results_and_report_and_merges(tmp_path, write_cases, harness
     assert index.count('<tr class="pass">') == 6      # 3 cases: expect on the reference, then TF
     pages = list((tmp_path / "merged" / "cases").glob("*.html"))
     assert len(pages) == 3
-    text = "".join(p.read_text() for p in pages)
+    from harness.output.report import unpacked_html
+    text = "".join(unpacked_html(p.read_text()) for p in pages)
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
 
 

@@ -1,7 +1,6 @@
 """A TensorFlow call that kills or hangs its process costs one case, never the run: under
 `tfconform run`, plain pytest and pytest-xdist. The worker's deliberate-failure ops are only
 registered with TFCONFORM_SELFTEST=1."""
-import json
 from pathlib import Path
 
 import pytest
@@ -55,7 +54,10 @@ def _outcomes(records):
 
 
 def _read(paths):
-    return [json.loads(line) for p in paths for line in Path(p).read_text().splitlines()]
+    from harness.output import results
+    records, problems = results.read([Path(p) for p in paths])
+    assert not problems, problems
+    return [{k: v for k, v in r.items() if k != "_file"} for r in records]
 
 
 def test_cli_run_reports_crashes_and_timeouts_and_goes_on(case_dir, harness_cli):

@@ -3,7 +3,6 @@ matrix entry where TF differs), `--add` writes entries for failures none covers,
 file then xfails, while any other behaviour fails as `changed`. Also the worker's own checks:
 uninitialised memory told by asking a worker with other poisoned memory, and the harness's own
 errors told from TensorFlow's."""
-import json
 import re
 
 import numpy as np
@@ -68,7 +67,8 @@ def test_pin_records_splits_adds_and_the_pinned_file_holds(tmp_path, write_cases
     path.write_text(path.read_text().replace("[[[[6.0], [7.0], [8.0]]]]", "[[[[6.0], [7.0], [9.0]]]]"))
     proc = harness_cli("run", "cases", *TARGETS, "-q", "-o", "out2")
     assert proc.returncode == 1
-    records = [json.loads(line) for line in (tmp_path / "out2" / "results.jsonl").read_text().splitlines()]
+    from harness.output import results
+    records = results.read([tmp_path / "out2" / "results.jsonl"])[0]
     changed = [r for r in records if r["kind"] == "changed"]
     assert {r["name"] for r in changed} == {"skips_nan[padding=VALID]"} and len(changed) == 2
     assert "known: values [[[[6.0], [7.0], [9.0]]]]; now: values [[[[6.0], [7.0], [8.0]]]]" in changed[0]["message"]

@@ -13,8 +13,9 @@ import pytest
 
 from harness.output import results
 from harness.model import Outcome, Result
-from harness.output.report import page_name, render
-from harness.output.tensorstore import LIMIT, SIDE, SLICES, TensorStore, layout, load, npz_bytes
+from harness.output.report import page_name, render, unpack, unpacked_html
+from harness.output import tensorstore
+from harness.output.tensorstore import LIMIT, SIDE, SLICES, TensorStore, layout, npz_bytes, read_group
 
 ROOT = Path(__file__).resolve().parent.parent
 ATROUS = "cases/blogs/atrous_conv2d_tf12.yaml"
@@ -62,7 +63,7 @@ def reference_results(paths, folder: Path, targets=("eager/onednn", "eager/eigen
 def case_data(page: Path) -> dict:
     text = page.read_text(encoding="utf-8")
     m = re.search(r'<script type="application/json" id="case-data">(.*?)</script>', text, re.S)
-    return json.loads(m.group(1))
+    return unpack(json.loads(m.group(1)))
 
 
 def grid(fig: dict, panel: int, **index) -> np.ndarray:
@@ -102,8 +103,10 @@ def test_store_bounds_large_tensors_around_the_worst_cell(tmp_path):
     files = store.put(case, "eager/eigen", {"value": np.ones((2, 40, 50, 32), np.float32)},
                       Outcome("value", outputs={"output": ref}), Outcome("value", outputs={"output": got}),
                       {"output": np.full(ref.shape, 1e-6)})
-    arrays, meta = load(tmp_path / files["outputs"])
-    assert set(arrays) == {"ref.output", "tf.output", "tol.output"}
+    arrays, meta = read_group(tmp_path, files["outputs"])
+    ref_arrays, ref_meta = read_group(tmp_path, files["reference"])
+    arrays, meta = {**arrays, **ref_arrays}, {**meta, **ref_meta}
+    assert set(arrays) == {"ref.output", "tf.output", "bad.output"}
     for key, a in arrays.items():
         assert a.size <= LIMIT and a.shape == (1, SIDE, SIDE, SLICES)
         assert meta[key]["shape"] == [2, 40, 50, 32]
@@ -111,11 +114,12 @@ def test_store_bounds_large_tensors_around_the_worst_cell(tmp_path):
     assert origin == [1, 30 - SIDE // 2, 0, 20 - SLICES // 2]     # centred on the worst, clamped
     assert arrays["tf.output"][tuple(np.subtract([1, 30, 7, 20], origin))] == 3.0
     assert meta["tf.output"]["stats"]["max"] == 3.0 and meta["tf.output"]["stats"]["nan"] == 0
-    inputs, imeta = load(tmp_path / files["inputs"])
+    assert arrays["bad.output"].sum() == 1 and meta["bad.output"]["tol_max"] == 1e-6
+    inputs, imeta = read_group(tmp_path, files["inputs"])
     assert inputs["value"].size <= LIMIT and imeta["value"]["stats"]["mean"] == 1.0
 
 
-def test_store_is_deterministic_content_addressed_and_pickle_free(tmp_path):
+def test_store_is_deterministic_content_addressed_and_pickle_free(tmp_path, monkeypatch):
     from harness.cases.loader import load as load_cases
     case = load_cases([str(ROOT / ATROUS)])[0][0]
     ref = Outcome("value", outputs={"output": np.arange(6.0).reshape(1, 2, 3, 1)})
@@ -123,11 +127,23 @@ def test_store_is_deterministic_content_addressed_and_pickle_free(tmp_path):
     tol = {"output": np.full((1, 2, 3, 1), 1e-6)}
     a = TensorStore(tmp_path / "a").put(case, "eager/eigen", {"value": np.ones((1, 2, 2, 1))}, ref, tf, tol)
     b = TensorStore(tmp_path / "b").put(case, "function/eigen", {"value": np.ones((1, 2, 2, 1))}, ref, tf, tol)
-    assert a == b        # same tensors, same file names, whatever the target
-    assert (tmp_path / "a" / a["outputs"]).read_bytes() == (tmp_path / "b" / b["outputs"]).read_bytes()
+    assert a == b        # same tensors, same text, whatever the target
+    assert set(a) == {"inputs", "reference", "outputs"} and all("inline" in v for v in a.values())
+    assert not (tmp_path / "a" / "tensors").exists()        # small: in the record, no file
+    assert sorted(read_group(tmp_path, a["outputs"])[0]) == ["bad.output", "tf.output"]
     assert npz_bytes({"x": np.zeros(3)}) == npz_bytes({"x": np.zeros(3)})
-    with np.load(tmp_path / "a" / a["outputs"], allow_pickle=False) as npz:
-        assert sorted(npz.files) == ["__meta__", "ref.output", "tf.output", "tol.output"]
+    # Larger ones go to files, named after their content, loaded without pickles.
+    monkeypatch.setattr(tensorstore, "INLINE", 16384)
+    big = np.random.default_rng(0).normal(size=(1, 64, 64, 1))
+    ref, tf = Outcome("value", outputs={"output": big}), Outcome("value", outputs={"output": big.astype(np.float32)})
+    a = TensorStore(tmp_path / "a").put(case, "eager/eigen", None, ref, tf, {"output": np.full(big.shape, 1e-6)})
+    b = TensorStore(tmp_path / "b").put(case, "function/eigen", None, ref, tf, {"output": np.full(big.shape, 1e-6)})
+    assert a == b and isinstance(a["reference"], str)
+    assert (tmp_path / "a" / a["reference"]).read_bytes() == (tmp_path / "b" / b["reference"]).read_bytes()
+    with np.load(tmp_path / "a" / a["reference"], allow_pickle=False) as npz:
+        assert sorted(npz.files) == ["__meta__", "ref.output"]
+    arrays, _ = tensorstore.decode(tensorstore.encode({"x": np.arange(3, dtype=np.int16)}, {"x": {}}))
+    assert arrays["x"].dtype == np.int16 and arrays["x"].tolist() == [0, 1, 2]
 
 
 # -- case pages ----------------------------------------------------------------------------------------
@@ -163,13 +179,13 @@ def test_failure_page_highlights_the_cells_beyond_tolerance(blog_report):
     bad = next(p for p in diffs if p["bad"])
     assert bad["targets"] == ["eager/onednn"] and bad["bad"] == [5] and float(bad["v"][5]) == 1
     assert 0 < bad["tol"] < 1e-3
-    text = page.read_text()
+    text = unpacked_html(page.read_text())
     assert "fail" in text and "1 of 80 beyond" in text
     assert "Reproduce with tf.nn" in text and "tf.nn.atrous_conv2d" in text
 
 
 def test_expected_error_page_says_what_each_target_did(blog_report):
-    text = html.unescape((blog_report / page_name(f"{ATROUS}::rate_must_be_positive")).read_text())
+    text = html.unescape(unpacked_html((blog_report / page_name(f"{ATROUS}::rate_must_be_positive")).read_text()))
     assert "raises ValueError matching dilation_rate` must be positive" in re.sub(r"<[^>]+>", "", text)
     assert text.count("InvalidArgumentError") >= 3      # the reference's and each target's
 
@@ -177,7 +193,7 @@ def test_expected_error_page_says_what_each_target_did(blog_report):
 # -- the index ------------------------------------------------------------------------------------------
 def index_data(index: Path) -> dict:
     m = re.search(r'<script type="application/json" id="index-data">(.*?)</script>', index.read_text(), re.S)
-    return json.loads(m.group(1))
+    return unpack(json.loads(m.group(1)))
 
 
 def test_index_totals_grid_filters_and_run(blog_report):
@@ -252,20 +268,24 @@ def test_hostile_strings_are_escaped_everywhere(tmp_path):
     pages = [index] + sorted((tmp_path / "report" / "cases").glob("*.html"))
     assert len(pages) == 1 + len(records)
     for page in pages:
-        text = page.read_text(encoding="utf-8")
+        raw = page.read_text(encoding="utf-8")
+        # ours: the data block and report.js (a case page: and its body, packed)
+        assert raw.count("<script") == (2 if page == index else 3), page
+        for m in re.finditer(r'<script type="application/json" id="[a-z-]+">(.*?)</script>', raw, re.S):
+            json.loads(m.group(1))                      # the data survives escaping intact
+        text = unpacked_html(raw)
         assert "<script>alert" not in text and "<img " not in text and "onerror=alert(1)>" not in text
         assert 'href="javascript:' not in text          # links only to http(s)
-        assert text.count("<script") == 2, page         # ours: the data block and report.js
-        for m in re.finditer(r'<script type="application/json" id="[a-z-]+">(.*?)</script>', text, re.S):
-            json.loads(m.group(1))                      # the data survives escaping intact
+        assert text.count("<script") == 2, page
     data = index_data(index)
     assert {c[0].split("::")[0] for c in data["cases"]} == set(HOSTILE)    # ids kept, as data
     page = tmp_path / "report" / page_name(evil[0]["id"])
-    assert "&lt;script&gt;alert(&#34;id&#34;)&lt;/script&gt;" in page.read_text()
+    assert "&lt;script&gt;alert(&#34;id&#34;)&lt;/script&gt;" in unpacked_html(page.read_text())
     page = tmp_path / "report" / page_name(evil[5]["id"])
-    assert "<h1>{{ 7*7 }} {% raw %}</h1>" in page.read_text()        # text, never a template
-    long = (tmp_path / "report" / page_name(evil[4]["id"])).read_text()
-    assert "x" * 20000 in long and "ünïcödé" in (tmp_path / "report" / page_name(evil[3]["id"])).read_text()
+    assert "<h1>{{ 7*7 }} {% raw %}</h1>" in unpacked_html(page.read_text())   # text, never a template
+    long = unpacked_html((tmp_path / "report" / page_name(evil[4]["id"])).read_text())
+    assert "x" * 20000 in long
+    assert "ünïcödé" in unpacked_html((tmp_path / "report" / page_name(evil[3]["id"])).read_text())
 
 
 def test_missing_tensors_and_non_finite_values_degrade_gracefully(tmp_path):
@@ -278,16 +298,22 @@ def test_missing_tensors_and_non_finite_values_degrade_gracefully(tmp_path):
     lonely.parent.mkdir()
     lonely.write_bytes(path.read_bytes())
     render(results.read([lonely])[0], tmp_path / "report")
-    assert case_data(tmp_path / "report" / page_name(f"{ATROUS}::rate2_same")) == {"figures": []}
+    # (small tensors travel inline in the records; a missing file only costs its grids)
+    assert case_data(tmp_path / "report" / page_name(f"{ATROUS}::rate2_same"))["figures"]
+    gone = {"id": "x", "target": "eager/eigen", "status": "pass", "_col": "eager/eigen",
+            "tensor_files": {"inputs": "tensors/gone.npz", "outputs": "tensors/gone2.npz"}}
+    assert figures([gone], tmp_path) == []
     # NaN against a number is beyond any tolerance; NaN against NaN is not.
-    rec = dict(results.read([path])[0][0], _col="eager/eigen")
+    rec = {k: v for k, v in results.read([path])[0][0].items() if not k.startswith("inline_")}
+    rec["_col"] = "eager/eigen"
     store = TensorStore(tmp_path / "nan")
     from harness.cases.loader import load as load_cases
     case = load_cases([str(ROOT / ATROUS)])[0][0]
     ref = np.array([[[[1.0], [np.nan], [3.0]]]])
     got = np.array([[[[np.nan], [np.nan], [3.0]]]], np.float32)
-    rec["tensor_files"] = store.put(case, "eager/eigen", None, Outcome("value", outputs={"output": ref}),
-                                    Outcome("value", outputs={"output": got}))
+    stored = store.put(case, "eager/eigen", None, Outcome("value", outputs={"output": ref}),
+                       Outcome("value", outputs={"output": got}))
+    rec.update({f"inline_{k}": v["inline"] for k, v in stored.items()}, tensor_files={})
     rec["_file"] = str(tmp_path / "nan" / "results.jsonl")
     diff = figures([rec], tmp_path)[0]["panels"][2]
     assert diff["bad"] == [0] and diff["v"][:2] == ["Infinity", 0]
@@ -304,7 +330,7 @@ def test_a_case_page_shows_the_tensors_of_its_snippets_once(blog_report):
     """The targets' snippets differ only in settings and mode lines: the first in full, the others
     as those lines, so the tensors' literals appear once per page."""
     import html
-    text = html.unescape((blog_report / page_name(f"{ATROUS}::rate2_same")).read_text(encoding="utf-8"))
+    text = html.unescape(unpacked_html((blog_report / page_name(f"{ATROUS}::rate2_same")).read_text(encoding="utf-8")))
     snippets = re.findall(r"<summary>Reproduce with tf.nn \(([^)]*)\)</summary>(.*?)</details>", text, re.S)
     assert len(snippets) >= 2
     assert text.count("tensors['value'] = tf.constant(") == 1

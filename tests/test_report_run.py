@@ -46,5 +46,6 @@ def test_cli_and_pytest_xdist_write_the_same_report(tmp_path, write_cases, harne
     for name in ["index.html"] + [f"cases/{p.name}" for p in (tmp_path / "cli" / "cases").glob("*.html")]:
         assert (tmp_path / "cli" / name).read_text() == (tmp_path / "py" / name).read_text(), name
     assert len(list((tmp_path / "py" / "cases").glob("*.html"))) == 3
-    assert sorted(p.name for p in (tmp_path / "cli" / "tensors").iterdir()) == sorted(
-        p.name for p in (tmp_path / "py" / "tensors").iterdir())
+    # (small tensors go inline into the records: a folder of small cases may have no tensor file)
+    assert sorted(p.name for p in (tmp_path / "cli").glob("tensors/*")) == sorted(
+        p.name for p in (tmp_path / "py").glob("tensors/*"))

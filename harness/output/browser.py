@@ -152,6 +152,8 @@ class Browser:
             since = len(self._events)
         self.call("Page.navigate", session=True, url=url)
         self.wait_event("Page.loadEventFired", since)
+        # A page inflates its data (a case page: its body) and draws after the load event (report.js).
+        self.evaluate("window.tfconformReady ? window.tfconformReady.then(() => true, () => false) : true")
 
     def evaluate(self, expression: str):
         result = self.call("Runtime.evaluate", session=True, expression=expression,

@@ -3,6 +3,8 @@ tensors and record as it comes, then results.jsonl with its run description, the
 rendered from the results files as `tfconform report` would."""
 from __future__ import annotations
 
+import json
+import os
 import threading
 from pathlib import Path
 
@@ -14,18 +16,43 @@ from harness.output.tensorstore import TensorStore, store_result
 
 class Recorder:
     """Records results into a folder: tensors under `folder/tensors`, records in memory until
-    `write`. Safe to call from several threads."""
+    `write`. Safe to call from several threads. With `journal`, each record also goes, as it
+    comes, to the folder's results.jsonl.partial (harness.run.reuse), which `write` removes: an
+    interrupted run leaves what it did for the next one to take."""
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, journal: bool = False):
         self.folder = Path(folder) if folder is not None else None
         self.store = TensorStore(self.folder) if self.folder is not None else None
         self.records: list[dict] = []
         self._lock = threading.Lock()
+        self._journal = None
+        if journal and self.folder is not None:
+            from harness.run.reuse import JOURNAL
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._journal_path = self.folder / JOURNAL
+            # Written anew (what it held that still counts comes back through `reuse`), so a
+            # journal never holds records this run did not take.
+            tmp = self._journal_path.with_name(self._journal_path.name + ".tmp")
+            self._journal = open(tmp, "w", encoding="utf-8")
+            os.replace(tmp, self._journal_path)
 
-    def add(self, result: Result) -> dict:
-        rec = results.record(result, result.tf_version, store_result(self.store, result))
+    def _keep(self, rec: dict) -> None:
         with self._lock:
             self.records.append(rec)
+            if self._journal is not None:
+                self._journal.write(json.dumps(rec, sort_keys=True, ensure_ascii=False) + "\n")
+                self._journal.flush()
+
+    def add(self, result: Result, key: str | None = None) -> dict:
+        rec = results.record(result, result.tf_version, store_result(self.store, result), key)
+        self._keep(rec)
+        return rec
+
+    def reuse(self, rec: dict) -> dict:
+        """A record an earlier run made (harness.run.reuse), taken as it is, its tensors kept."""
+        if self.store is not None:
+            self.store.keep((rec.get("tensor_files") or {}).values())
+        self._keep(rec)
         return rec
 
     def prune(self) -> None:
@@ -43,6 +70,10 @@ class Recorder:
         meta = results.run_meta(sorted({r["target"] for r in records} - {REFERENCE}, key=order),
                                 tf_version or (versions[0] if len(versions) == 1 else ", ".join(versions) or None))
         results.write_meta(path, meta)
+        if self._journal is not None:       # the run is complete: nothing to resume
+            self._journal.close()
+            self._journal = None
+            self._journal_path.unlink(missing_ok=True)
         return meta
 
 

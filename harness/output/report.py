@@ -7,20 +7,28 @@ Records from several files (CI shards, xdist workers, TensorFlow versions) merge
 (id, target, TensorFlow version): the last one read wins, so a rerun shard replaces an earlier
 one, and two TensorFlow versions show side by side. Everything shown is escaped by Jinja2's
 autoescape; data for the page scripts goes through |tojson into <script type="application/json">.
-The pages need no network: style.css and report.js are copied next to index.html.
+A case page's body (rendered and escaped here) and its grids' values go in compressed (`pack`,
+`pack_html`: zlib, base64), which report.js inflates with the browser's DecompressionStream: they
+are most of a report's bytes. The pages need no network: style.css and report.js are copied next
+to index.html.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
-import re
+import json
 import math
+import re
 import os
 import shutil
+import zlib
 from collections import Counter, defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from packaging.version import InvalidVersion, Version
 
 from harness.model import REFERENCE
@@ -61,6 +69,7 @@ def _env() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True))
     env.globals["outcome"] = describe
     env.filters["num"] = _num
+    env.filters["packed"] = pack_html
     return env
 
 
@@ -124,29 +133,49 @@ def _load(rec: dict, rel: str, base: Path, cache: dict):
     return cache[path]
 
 
+def _group(rec: dict, group: str, base: Path, cache: dict):
+    """(arrays, meta) of one of a record's tensor groups (harness.output.tensorstore): inline in the
+    record or in a file next to its results file; ({}, {}) when it has none or it is unreadable."""
+    text = rec.get(f"inline_{group}")
+    if text:
+        if ("inline", text) not in cache:
+            try:
+                cache[("inline", text)] = tensorstore.decode(text)
+            except (ValueError, KeyError, TypeError, zlib.error):
+                cache[("inline", text)] = ({}, {})
+        return cache[("inline", text)]
+    rel = (rec.get("tensor_files") or {}).get(group)
+    return _load(rec, rel, base, cache) if rel else ({}, {})
+
+
 def figures(recs: list[dict], base: Path, cache: dict | None = None) -> list[dict]:
     """Inputs once per case; per output, one figure holding the reference, each distinct
     TensorFlow result and its |TF - reference| (targets with identical results share panels)."""
     cache = {} if cache is None else cache
     fmt = (recs[0].get("args") or {}).get("data_format")
     op = recs[0].get("op")
-    figs = []
-    rel = next((f["inputs"] for f in (r.get("tensor_files") or {} for r in recs) if f.get("inputs")), None)
-    if rel:
-        arrays, meta = _load(recs[0], rel, base, cache)
+    figs, arrays, meta = [], {}, {}
+    for rec in recs:            # the case's inputs: the first record that has them
+        arrays, meta = _group(rec, "inputs", base, cache)
+        if arrays:
+            break
+    if arrays:
         for name in sorted(arrays, key=_tensor_order):
             a = arrays[name]
             figs.append(_figure("input", name, a, meta.get(name), fmt,
                                 [{"label": name, "kind": "value", "v": _values(a)}], op))
     groups: dict[tuple, dict] = {}
     for rec in recs:
-        rel = (rec.get("tensor_files") or {}).get("outputs")
-        if not rel:
+        ref_arrays, ref_meta = _group(rec, "reference", base, cache)
+        out_arrays, out_meta = _group(rec, "outputs", base, cache)
+        arrays, meta = {**ref_arrays, **out_arrays}, {**ref_meta, **out_meta}
+        if not arrays:
             continue
-        arrays, meta = _load(rec, rel, base, cache)
         names = list(dict.fromkeys(k.split(".", 1)[1] for k in arrays))
         for name in names:
             r, t, tol = (arrays.get(f"{p}.{name}") for p in ("ref", "tf", "tol"))
+            if tol is None and f"bad.{name}" in arrays:      # what the verdict found, and its bound
+                tol = (arrays[f"bad.{name}"], meta.get(f"bad.{name}", {}).get("tol_max", 0.0))
             if r is not None:
                 m = meta.get(f"ref.{name}", {})
                 key = (name, r.shape, tuple(m.get("origin", ())))
@@ -180,13 +209,48 @@ def _add_tf(fig: dict, rec: dict, t: np.ndarray, r, tol, name: str) -> None:
     if r is None:
         return
     err = tensorstore.abs_err(r, t)
-    if tol is None:       # no per-element tolerance stored: the record's largest one
-        tol = ((rec.get("details") or {}).get(name) or {}).get("max_tolerance") or 0.0
-    limit = np.broadcast_to(np.asarray(tol, dtype=np.float64), err.shape)
-    bad = np.flatnonzero(err > limit)
+    if isinstance(tol, tuple):        # stored: the cells beyond tolerance and the largest tolerance
+        mask, top = tol
+        bad, top = np.flatnonzero(np.asarray(mask).ravel()), float(top)
+    else:
+        if tol is None:       # no per-element tolerance stored: the record's largest one
+            tol = ((rec.get("details") or {}).get(name) or {}).get("max_tolerance") or 0.0
+        limit = np.broadcast_to(np.asarray(tol, dtype=np.float64), err.shape)
+        bad, top = np.flatnonzero(err > limit), float(limit.max()) if limit.size else 0.0
     fig["panels"].append({"label": "|TF − reference|", "kind": "diff", "digest": digest,
                           "targets": fig["panels"][-1]["targets"], "v": _values(err, 3),
-                          "bad": bad.tolist(), "tol": float(limit.max()) if limit.size else 0.0})
+                          "bad": bad.tolist(), "tol": top})
+
+
+def pack(data) -> dict:
+    """Data for report.js (a case page's grids, the index's list), compressed: `{"zlib": base64 of
+    zlib-compressed JSON}`. The grids' values are most of a page, as text, and compress about three
+    to one; the browser inflates them with DecompressionStream (no network, no library)."""
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return {"zlib": base64.b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")}
+
+
+def unpack(data: dict):
+    """What `pack` packed (tests and tools reading a page)."""
+    if "zlib" not in data:
+        return data
+    return json.loads(zlib.decompress(base64.b64decode(data["zlib"])).decode("utf-8"))
+
+
+_PACKED = re.compile(r'<script type="application/json" id="page-html">(.*?)</script>', re.S)
+
+
+def pack_html(html: str) -> Markup:
+    """A case page's body (Jinja2 has escaped everything in it), compressed as `pack` does, in a
+    data block that report.js inflates into the page: text and tables compress about five to one."""
+    text = json.dumps({"zlib": base64.b64encode(zlib.compress(str(html).encode("utf-8"), 9)).decode("ascii")})
+    return Markup(f'<script type="application/json" id="page-html">{text}</script>')
+
+
+def unpacked_html(page: str) -> str:
+    """A case page's HTML as the browser shows it, its body inflated in place (tests, tools)."""
+    return _PACKED.sub(lambda m: zlib.decompress(base64.b64decode(json.loads(m.group(1))["zlib"])).decode("utf-8"),
+                       page)
 
 
 # -- a case page --------------------------------------------------------------------------------------
@@ -225,15 +289,43 @@ def case_context(recs: list[dict], base: Path, cache: dict | None = None) -> dic
     expects_error = any(isinstance(e["expect"], dict) and e["expect"].get("error") for e in expect_rows)
     specs = case.get("tensors") or {}
     tensors = [(name, specs[name]) for name in sorted(specs, key=_tensor_order)]
-    return {"case": case, "results": recs, "figures": figures(recs, base, cache), "tensors": tensors,
-            "expects_error": expects_error, "expect_rows": expect_rows,
+    return {"case": case, "results": recs, "data": pack({"figures": figures(recs, base, cache)}),
+            "tensors": tensors, "expects_error": expects_error, "expect_rows": expect_rows,
             "outcomes": [("reference", case.get("reference"))] + [(r["_col"], r.get("tf")) for r in recs]}
 
 
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    from harness.run.reuse import code_digest
+    h = hashlib.sha256(code_digest().encode() + Path(__file__).read_bytes())
+    for path in sorted(TEMPLATES.iterdir()):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def page_digest(recs: list[dict]) -> str:
+    """What decides a case page: its records (tensor files are named after their content) and the
+    code and templates that render it. The page carries it, so a rerun skips unchanged pages."""
+    # Not where the records were read from, nor their key (the pytest plugin's records have none).
+    text = json.dumps([{k: v for k, v in r.items() if k not in ("_file", "key")} for r in recs], sort_keys=True,
+                      default=str)
+    return hashlib.sha256((_code_digest() + text).encode()).hexdigest()[:32]
+
+
+def _unchanged(path: Path, digest: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(128)
+    except OSError:
+        return False
+    return f"<!-- tfconform page {digest} -->".encode() in head
+
+
 def _render_cases(env: Environment, out: Path, base: Path, items: list) -> None:
+    """items: (case id, its records, its page digest)."""
     template, cache = env.get_template("case.html"), {}
-    for case_id, recs in items:
-        html = template.render(root="../", **case_context(recs, base, cache))
+    for case_id, recs, digest in items:
+        html = template.render(root="../", digest=digest, **case_context(recs, base, cache))
         (out / page_name(case_id)).write_text(html, encoding="utf-8")
         cache.clear()
 
@@ -248,6 +340,10 @@ def _render_chunk(bounds: tuple[int, int]) -> int:
 
 
 def _render_all_cases(env, out: Path, base: Path, items: list) -> None:
+    """Renders the pages of the cases whose page is missing or was rendered from other records or
+    by other code (page_digest)."""
+    items = [(case_id, recs, digest) for case_id, recs in items
+             for digest in [page_digest(recs)] if not _unchanged(out / page_name(case_id), digest)]
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if len(items) < PARALLEL_CASES or cpus < 2 or not hasattr(os, "fork"):
         _render_cases(env, out, base, items)
@@ -359,6 +455,7 @@ def render(records: list[dict], out: Path, meta: list[dict] | None = None,
     _render_all_cases(env, out, base, sorted(by_case.items()))
 
     context = _index_context(records, by_case, cols, meta or [])
+    context["packed_data"] = pack(context["data"])       # the list's rows: most of the index
     index = env.get_template("index.html").render(**context)
     (out / "index.html").write_text(index, encoding="utf-8")
     (out / "known.html").write_text(env.get_template("known.html").render(**context), encoding="utf-8")

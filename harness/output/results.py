@@ -1,10 +1,31 @@
 """results.jsonl: one JSON object per case x target, the contract reports and other tools read.
 
 Only what is deterministic goes in (no timings, no process ids), so the same cases give the same
-file on every run.
+file on every run. Read it with `read`, which gives every record complete, as `record` made it.
+
+On disk a case's records are written once per case rather than once per target (they repeat the
+case's arguments, YAML, known entries, and a snippet that differs between targets in a few lines):
+- a case's first line in the file is its record in full;
+- each further line of the case holds ALWAYS's fields (which result: id, name, path, line, op,
+  target, tf_version; what happened: status, kind, message, max_abs_err, max_rel_err) and those that differ
+  from the case's previous line in the file, whose target `same_as` names: every field it does not
+  hold is that line's (`unset` lists the fields that line had and this one has not), and
+  `snippet_edits` (`[[start, stop, [lines...]], ...]`, line numbers of that line's snippet) gives
+  its snippet as edits of that line's, when that is shorter than the snippet (a line replacing
+  one may be `[p, middle, s]`: the replaced line's first p characters, middle, its last s);
+- a long value (64 characters as JSON or more) that an earlier line's record has under the same
+  key is written as that line's number (1-based): `"same_as_line": {"text": 12}`;
+- a snippet's literals of the record's tensors (`inline_inputs`, harness.output.tensorstore) are
+  written as `«name»`, the names listed in `snippet_literals`.
+A line with none of these keys is a complete record, so files of the earlier format (one complete
+record a line) read as they did. Each line is one JSON object (keys sorted), so
+`jq 'select(.status == "fail") | .id'` works on the file as it is; `write` checks that every line
+it writes reads back as its record.
 """
 from __future__ import annotations
 
+import copy
+import difflib
 import json
 import math
 import os
@@ -37,12 +58,17 @@ def _outcome(outcome: Outcome) -> dict:
     return out
 
 
-def record(result: Result, tf_version: str | None, tensor_files: dict | None = None) -> dict:
+def record(result: Result, tf_version: str | None, tensor_files: dict | None = None,
+           key: str | None = None) -> dict:
     """A result as results.jsonl holds it. `expected` is the case's expectation for this target
-    (resolved once, here, for every reader); tensor_files what harness.output.tensorstore wrote
-    for it, relative to the results file."""
+    (resolved once, here, for every reader); tensor_files what harness.output.tensorstore stored
+    for it: files (paths relative to the results file) go to `tensor_files`, small groups inline
+    (`inline_inputs`, `inline_reference`, `inline_outputs`); `key` what decides the record (harness.run.reuse), so a
+    rerun can take it instead of doing it again."""
     case, verdict, ref, tf = result.case, result.verdict, result.reference, result.tf
     expected = case.expect if result.target == REFERENCE else resolve_expect(case, result.target)[0]
+    stored = tensor_files or {}
+    inline = {f"inline_{k}": v["inline"] for k, v in stored.items() if isinstance(v, dict)}
     return _clean({
         "id": case.id, "name": case.name, "path": case.path, "line": case.line, "op": case.op,
         "function": "tf." + (OPS[case.op].tf if case.op in OPS else case.op),
@@ -60,16 +86,160 @@ def record(result: Result, tf_version: str | None, tensor_files: dict | None = N
                    "link": k.link, "status": k.status, **k.signature} | ({"when": k.when} if k.when else {})
                   | ({"cpu": list(k.cpu)} if k.cpu else {})
                   for k in case.known],
-        "tensor_files": tensor_files or {},
-    })
+        "tensor_files": {k: v for k, v in stored.items() if isinstance(v, str)},
+    } | inline | ({"key": key} if key else {}))
+
+
+# On every line, so that a line read alone (jq, grep) tells which result it is and what happened.
+ALWAYS = ("id", "name", "path", "line", "op", "target", "tf_version", "status", "kind", "message",
+          "max_abs_err", "max_rel_err")
+SAME_AS, UNSET, EDITS = "same_as", "unset", "snippet_edits"   # never fields of a record
+LINES, LITERALS = "same_as_line", "snippet_literals"
+_FORMAT_KEYS = (SAME_AS, UNSET, EDITS, LINES, LITERALS)
+REPEAT = 64         # characters (as JSON) from which a value written before is referred to by its line
+
+
+def _text(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _line_edit(old: str, new: str):
+    """`new` as [p, middle, s]: `old`'s first p characters, middle, `old`'s last s, when shorter."""
+    p = len(os.path.commonprefix([old, new]))
+    s = len(os.path.commonprefix([old[p:][::-1], new[p:][::-1]]))
+    edit = [p, new[p:len(new) - s], s]
+    return edit if len(_text(edit)) < len(_text(new)) else new
+
+
+def _edits(old: str, new: str) -> list:
+    """`new` as [start, stop, lines] replacements of `old`'s lines; where as many lines replace as
+    many, a line may be [p, middle, s] of the line it replaces (see _line_edit)."""
+    a, b = old.split("\n"), new.split("\n")
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            out.append([i1, i2, [_line_edit(a[i1 + k], b[j1 + k]) for k in range(j2 - j1)]])
+        elif tag != "equal":
+            out.append([i1, i2, b[j1:j2]])
+    return out
+
+
+def _apply(old: str, edits: list) -> str:
+    lines, out, pos = old.split("\n"), [], 0
+    for start, stop, new in edits:
+        out += lines[pos:start]
+        for k, line in enumerate(new):
+            if isinstance(line, list):
+                p, middle, s = line
+                was = lines[start + k]
+                line = was[:p] + middle + was[len(was) - s:]
+            out.append(line)
+        pos = stop
+    return "\n".join(out + lines[pos:])
+
+
+def _expand(line: dict, base: dict | None, earlier) -> dict:
+    """The record a line holds: `base` the case's previous record, `earlier(n)` line n's record."""
+    rec = {**(base or {}), **{k: v for k, v in line.items() if k not in _FORMAT_KEYS}}
+    for key in line.get(UNSET) or ():
+        rec.pop(key, None)
+    if EDITS in line:
+        rec["snippet"] = _apply((base or {}).get("snippet") or "", line[EDITS])
+    for key, number in (line.get(LINES) or {}).items():
+        rec[key] = earlier(number)[key]
+    if LITERALS in line:
+        literals = _literals(rec)
+        for name in line[LITERALS]:
+            rec["snippet"] = rec["snippet"].replace(f"«{name}»", literals[name], 1)
+    return rec
+
+
+def _literals(rec: dict) -> dict[str, str]:
+    """The snippet's expressions of the record's inline inputs (harness.run.snippet.literal_expr)."""
+    from harness.output.tensorstore import decode
+    from harness.run.snippet import LITERAL_LIMIT, literal_expr
+    try:
+        arrays, _ = decode(rec["inline_inputs"])
+    except (KeyError, TypeError, ValueError):
+        return {}
+    return {name: literal_expr(a) for name, a in arrays.items() if a.size <= LITERAL_LIMIT}
+
+
+def _template(line: dict, rec: dict) -> dict:
+    """`line` with the literals of its record's inputs in its snippet written as «name»: the
+    values are in `inline_inputs`, compactly (a literal is most of a snippet)."""
+    text = line.get("snippet")
+    if not isinstance(text, str) or "«" in text or not isinstance(rec.get("inline_inputs"), str):
+        return line
+    names = []
+    for name, literal in sorted(_literals(rec).items()):
+        if "«" not in name and "»" not in name and text.count(literal) == 1 and len(literal) > len(name) + 2:
+            text = text.replace(literal, f"«{name}»")
+            names.append(name)
+    return {**line, "snippet": text, LITERALS: names} if names else line
+
+
+def _refer(line: dict, texts: dict, seen: dict) -> dict:
+    """`line` with the long values (other than ALWAYS's) that an earlier line's record has under the
+    same key written as that line's number (`same_as_line`); `texts` the record's values as JSON."""
+    refs = {}
+    for key, text in texts.items():
+        if key in ALWAYS or key not in line:
+            continue
+        if len(text) >= REPEAT and (key, text) in seen:
+            refs[key] = seen[(key, text)]
+    if not refs:
+        return line
+    return {**{k: v for k, v in line.items() if k not in refs}, LINES: dict(sorted(refs.items()))}
+
+
+def _delta(rec: dict, base: dict, texts: dict, base_texts: dict) -> dict:
+    """The line of `rec` after `base`, the case's previous record in the file (`texts`,
+    `base_texts`: their values as JSON)."""
+    line = {k: v for k, v in rec.items()
+            if k in ALWAYS or k not in base or texts[k] != base_texts[k]}
+    line[SAME_AS] = base["target"]
+    unset = sorted(k for k in base if k not in rec)
+    if unset:
+        line[UNSET] = unset
+    old, new = base.get("snippet"), line.get("snippet")
+    if isinstance(old, str) and old and isinstance(new, str) and new:
+        edits = _edits(old, new)
+        if len(_text(edits)) < len(_text(new)):
+            del line["snippet"]
+            line[EDITS] = edits
+    return line
 
 
 def write(path: Path, records: list[dict]) -> None:
+    """The records, in their order, a line each: a case's first in full, its others as what differs
+    from the case's previous line (see the module docstring)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    last: dict[str, tuple[dict, dict]] = {}    # id -> the case's previous record and its texts
+    written: list[dict] = []                    # the records, by line number - 1
+    seen: dict[tuple, int] = {}                 # (key, value as JSON) -> the first line that has it
     with open(path, "w", encoding="utf-8") as f:
-        for rec in records:
+        for number, rec in enumerate(records, 1):
             rec = {k: v for k, v in rec.items() if not k.startswith("_")}
-            f.write(json.dumps(rec, sort_keys=True, ensure_ascii=False) + "\n")
+            if any(k in rec for k in _FORMAT_KEYS):
+                raise ValueError(f"a record of {rec.get('id')} has a field named as the file format's own "
+                                 f"({', '.join(_FORMAT_KEYS)})")
+            texts = {k: _text(v) for k, v in rec.items()}
+            base, base_texts = last.get(rec.get("id"), (None, None))
+            if base is not None and "target" in base:
+                line = _template(_refer(_delta(rec, base, texts, base_texts), texts, seen), rec)
+            else:
+                line, base = _template(_refer(rec, texts, seen), rec), None
+            if line is not rec:     # never written unless it reads back (it always does)
+                back = _expand(line, base, lambda n: written[n - 1])
+                if back.keys() != rec.keys() or any(_text(back[k]) != texts[k] for k in rec):
+                    line = rec
+            f.write(_text(line) + "\n")
+            last[rec.get("id")] = (rec, texts)
+            written.append(rec)
+            for key, text in texts.items():
+                if key not in ALWAYS:
+                    seen.setdefault((key, text), number)
 
 
 def read(paths: list[Path]) -> tuple[list[dict], list[str]]:
@@ -81,6 +251,8 @@ def read(paths: list[Path]) -> tuple[list[dict], list[str]]:
         except OSError as exc:
             problems.append(f"{path}:0: cannot read: {exc.strerror}")
             continue
+        last: dict[str, dict] = {}      # id -> the case's previous record in this file
+        by_line: dict[int, dict] = {}
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
@@ -92,7 +264,20 @@ def read(paths: list[Path]) -> tuple[list[dict], list[str]]:
             if not isinstance(rec, dict) or not {"id", "target", "status"} <= rec.keys():
                 problems.append(f"{path}:{number}: not a tfconform result (needs id, target, status)")
                 continue
-            rec["_file"] = str(path)    # where its tensor_files are relative to; never written back
+            if any(k in rec for k in _FORMAT_KEYS):
+                base = last.get(rec["id"]) if SAME_AS in rec else None
+                if SAME_AS in rec and (base is None or base.get("target") != rec[SAME_AS]):
+                    problems.append(f"{path}:{number}: refers to the line of {rec['id']} on "
+                                    f"{rec[SAME_AS]}, which is not the case's previous line")
+                    continue
+                missing = [f"{k} of line {n}" for k, n in (rec.get(LINES) or {}).items()
+                           if not isinstance(n, int) or k not in by_line.get(n, {})]
+                if missing:
+                    problems.append(f"{path}:{number}: refers to {', '.join(missing)}, which it does not have")
+                    continue
+                rec = copy.deepcopy(_expand(rec, base, by_line.__getitem__))
+            last[rec["id"]] = by_line[number] = rec
+            rec = dict(rec, _file=str(path))  # where its tensor_files are relative to; never written back
             records.append(rec)
     return records, problems
 

@@ -1,31 +1,41 @@
 """The tensors a report draws, stored next to results.jsonl so the report never reruns anything.
 
-Layout: `<results dir>/tensors/<digest>.npz`, content-addressed (the digest is the sha256 of the
-file's bytes), so the four targets of a case that all returned the same output share one file,
-and xdist workers writing into the same folder never conflict. A record points at its files with
-paths relative to its results file: `"tensor_files": {"inputs": "tensors/ab.npz", "outputs": ...}`.
+A result's tensors come in three groups: `inputs` (the case's tensor arguments, by name; the same
+for all its targets), `reference` (`ref.<output>`) and `outputs` (`tf.<output>`, and `bad.<output>`,
+1 where |TF - reference| is beyond the tolerance the verdict used, whose largest value is in the
+meta as `tol_max`), cropped alike so they line up cell by cell.
 
-- inputs file (one per case): the case's tensor arguments, by name.
-- outputs file (one per case x target): `ref.<output>`, `tf.<output>` and `tol.<output>` (the
-  per-element tolerance the verdict used), cropped alike so they line up cell by cell.
+Small groups (at most INLINE bytes compressed: nearly all) go inline into the result's record, as
+`inline_inputs`, `inline_reference`, `inline_outputs`: base64 of zlib-compressed bytes, a JSON
+header line (`{"arrays": [[key, dtype, shape], ...], "meta": {...}}`) then the arrays' raw bytes
+in that order. The results file writes a field equal to the case's previous record's once
+(harness.output.results), so inputs and reference are stored once per case. Larger groups go to
+`<results dir>/tensors/<digest>.npz`, content-addressed (the digest is of the arrays), so targets
+with the same output share one file, a rerun keeps the unchanged ones and xdist workers writing
+into the same folder never conflict. A record points at its files with paths relative to its
+results file: `"tensor_files": {"inputs": "tensors/ab.npz", "outputs": ...}`. Files of the earlier
+layout (`outputs` holding `ref.`, `tf.` and `tol.<output>`, the per-element tolerance) still load.
 
 Bounded: a tensor of more than LIMIT elements is not stored whole. It is summarised (full shape,
 min/max/mean/std, NaN and Inf counts) and cropped to a window of at most SIDE x SIDE cells over
 its two grid axes and SLICES slices over the others, centred on the largest |TF - reference|
-(inputs: the top-left corner). Every file holds a `__meta__` JSON string describing each array:
-full shape, crop origin, original dtype, statistics.
+(inputs: the top-left corner). Every group holds a meta (a file: its `__meta__` JSON string)
+describing each array: full shape, crop origin, original dtype, statistics.
 
-Files are written deterministically (fixed zip timestamps) and read with allow_pickle=False.
+Both are written deterministically (fixed zip timestamps) and read without pickles (files with
+allow_pickle=False, inline groups as plain numeric dtypes).
 Nothing here imports TensorFlow.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
 import os
 import threading
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +43,7 @@ import numpy as np
 from harness.run.cache import hash_arrays
 
 LIMIT = 4096        # elements stored whole
+INLINE = 40000      # bytes (compressed) of a group kept in the record rather than in a file
 SIDE = 16           # grid rows/cols kept of a larger tensor
 SLICES = 16         # 2-D slices kept of a larger tensor
 FOLDER = "tensors"
@@ -163,6 +174,37 @@ def load(path: Path) -> tuple[dict[str, np.ndarray], dict]:
     return arrays, meta
 
 
+def encode(arrays: dict[str, np.ndarray], meta: dict) -> str:
+    """An inline group: base64 of zlib(JSON header line + raw bytes), deterministic."""
+    arrays = {k: np.ascontiguousarray(arrays[k]) for k in sorted(arrays)}
+    header = json.dumps({"arrays": [[k, a.dtype.str, list(a.shape)] for k, a in arrays.items()],
+                         "meta": meta}, sort_keys=True, separators=(",", ":"))
+    raw = header.encode() + b"\n" + b"".join(a.tobytes() for a in arrays.values())
+    return base64.b64encode(zlib.compress(raw, 9)).decode("ascii")
+
+
+def decode(text: str) -> tuple[dict[str, np.ndarray], dict]:
+    """(arrays, meta) of an inline group; plain numeric dtypes only (never objects)."""
+    raw = zlib.decompress(base64.b64decode(text))
+    head, _, body = raw.partition(b"\n")
+    header = json.loads(head)
+    arrays, pos = {}, 0
+    for key, dtype, shape in header["arrays"]:
+        dt = np.dtype(dtype)
+        if dt.kind not in "iufcb":
+            raise ValueError(f"not a plain numeric dtype: {dtype}")
+        n = dt.itemsize * int(np.prod(shape, dtype=np.int64))
+        arrays[key] = np.frombuffer(body[pos:pos + n], dtype=dt).reshape(shape)
+        pos += n
+    return arrays, header["meta"]
+
+
+def read_group(root: Path, entry) -> tuple[dict[str, np.ndarray], dict]:
+    """(arrays, meta) of what `TensorStore.put` returned for a group: a file's path (relative to
+    `root`) or {"inline": text}."""
+    return decode(entry["inline"]) if isinstance(entry, dict) else load(Path(root) / entry)
+
+
 def bound(arrays: dict[str, np.ndarray], rows, cols, center=None) -> tuple[dict, dict]:
     """Crop every array (all of one shape) to the same window if they are larger than LIMIT."""
     first = next(iter(arrays.values()))
@@ -187,10 +229,16 @@ class TensorStore:
     def __init__(self, root: Path):
         self.root = Path(root)
         self._lock = threading.Lock()
-        self._inputs: dict[str, str] = {}      # case id -> relative path, written once per case
+        self._inputs: dict[str, object] = {}   # case id -> its inputs' path or inline text, once per case
         self._written: set[str] = set()
 
-    def _write(self, arrays: dict, meta: dict) -> str:
+    def _write(self, arrays: dict, meta: dict):
+        """{"inline": text} for a small group, else the path of its file (relative to the root)."""
+        if sum(np.asarray(a).nbytes for a in arrays.values()) <= INLINE:    # compressed: no larger
+            return {"inline": encode(arrays, meta)}
+        text = encode(arrays, meta)
+        if len(text) * 3 // 4 <= INLINE:
+            return {"inline": text}
         # Named after the content, hashed raw: compressing (the costly part) only what is new.
         h = hashlib.sha256(json.dumps(meta, sort_keys=True).encode())
         hash_arrays(h, arrays)
@@ -208,6 +256,11 @@ class TensorStore:
             os.replace(tmp, path)         # atomic: a concurrent writer of the same file is harmless
         return rel
 
+    def keep(self, rels) -> None:
+        """Count files an earlier run wrote as this run's (a reused record points at them)."""
+        with self._lock:
+            self._written.update(rels)
+
     def prune(self) -> None:
         """Remove the files in the folder this store did not write."""
         with self._lock:
@@ -222,7 +275,8 @@ class TensorStore:
             path.unlink(missing_ok=True)
 
     def put(self, case, target: str, tensors: dict | None, ref, tf, tolerances=None) -> dict:
-        """Store what the pages of this (case, target) need; returns the record's tensor_files."""
+        """Store what the pages of this (case, target) need; returns, per group, the path of its
+        file or {"inline": text} (harness.output.results.record files them in the record)."""
         files = {}
         fmt = (case.args or {}).get("data_format")
         if tensors:
@@ -245,15 +299,20 @@ class TensorStore:
         for name in list(ref_out) + [n for n in tf_out if n not in ref_out]:
             r, t = ref_out.get(name), tf_out.get(name)
             if r is not None and t is not None and r.shape == t.shape:
-                group = {f"ref.{name}": r, f"tf.{name}": t}
-                if tolerances is not None and name in tolerances:   # the bound the verdict used
-                    tol = tolerances[name]
-                    group[f"tol.{name}"] = np.broadcast_to(np.asarray(0.0 if tol is None else tol,
-                                                                      np.float64), r.shape)
                 err = abs_err(r, t)
+                group = {f"ref.{name}": r, f"tf.{name}": t}
+                tol = None
+                if tolerances is not None and name in tolerances:   # the bound the verdict used
+                    tol = np.broadcast_to(np.asarray(0.0 if tolerances[name] is None else tolerances[name],
+                                                     np.float64), r.shape)
+                    group[f"bad.{name}"] = (err > tol).astype(np.uint8)
                 center = np.unravel_index(int(np.argmax(err)), err.shape) if err.size else None
                 rows, cols, _ = layout(name, r.ndim, fmt, filter_axes(case.op, name))
                 a, m = bound(group, rows, cols, center)
+                if tol is not None:         # the page says the largest tolerance of what it shows
+                    box = crop_box(r.shape, rows, cols, center) if r.size > LIMIT else None
+                    shown = tol[_slices(box)] if box is not None else tol
+                    m[f"bad.{name}"]["tol_max"] = float(shown.max()) if shown.size else 0.0
                 arrays.update(a)
                 meta.update(m)
                 continue
@@ -263,13 +322,15 @@ class TensorStore:
                     a, m = bound({key: value}, rows, cols)
                     arrays.update(a)
                     meta.update(m)
-        if arrays:
-            files["outputs"] = self._write(arrays, meta)
+        for group, prefix in (("reference", "ref."), ("outputs", ("tf.", "bad."))):
+            part = {k: v for k, v in arrays.items() if k.startswith(prefix)}
+            if part:
+                files[group] = self._write(part, {k: meta[k] for k in part})
         return files
 
 
 def store_result(store: TensorStore | None, result) -> dict:
-    """tensor_files for one harness.model.Result (with its inputs); {} when there is nothing to
+    """TensorStore.put for one harness.model.Result (with its inputs); {} when there is nothing to
     draw. Pictures never cost a result: any failure here only leaves the page without grids."""
     case, verdict = result.case, result.verdict
     if store is None or case.skip or verdict.kind == "harness-error":

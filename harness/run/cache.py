@@ -51,6 +51,15 @@ def worker_digest() -> str:
     return h.hexdigest()
 
 
+def interpreter_identity(path: str | None) -> str | None:
+    """An interpreter as the same Python in the same environment, however it was named: the
+    environment's bin folder and the binary its links end in (a console script says python3 where
+    `python -m` says python, for one and the same interpreter)."""
+    if path is None:
+        return None
+    return f"{os.path.realpath(os.path.dirname(path))}/{os.path.basename(os.path.realpath(path))}"
+
+
 def _raw(array: np.ndarray) -> tuple[dict, np.ndarray]:
     """An array as bytes and what rebuilds it (bfloat16 and other ml_dtypes included)."""
     array = np.ascontiguousarray(array)
@@ -84,7 +93,7 @@ class OutcomeCache:
         flags = cpu_flags()
         h = hashlib.sha256(json.dumps({
             "worker": worker_digest(), "target": Target.of(target).mode, "tf": tf_version,
-            "interpreter": interpreter, "cpu": [cpu_model(), sorted(flags or ())],
+            "interpreter": interpreter_identity(interpreter), "cpu": [cpu_model(), sorted(flags or ())],
             "env": {k: v for k, v in sorted(worker_env.items()) if k.startswith(SETTINGS)},
             "header": header}, sort_keys=True, default=str).encode())
         hash_arrays(h, arrays)

@@ -43,15 +43,16 @@ def _signal_name(returncode: int | None) -> str:
 
 # glibc fills memory malloc hands out with the complement of MALLOC_PERTURB_'s byte: a kernel that
 # leaves output cells unwritten returns this pattern, the same every call, instead of whatever the
-# process held (often zeros, now and then garbage). A result with wrong values is asked again of a
-# worker with the other pattern: cells that change are uninitialised memory.
+# process held (often zeros, now and then garbage). Workers start with PERTURB and set each
+# request's pattern (harness.run.worker); a result with wrong values is asked again with the other
+# pattern: cells that change are uninitialised memory.
 PERTURB, CHECK_PERTURB = 0x55, 0xAA
 
 
-def worker_env(target: str, perturb: int = PERTURB) -> dict:
+def worker_env(target: str, perturb: int = PERTURB, environ=None) -> dict:
     """The environment a target's worker starts with (read by TensorFlow when it loads): the
-    target's variant's settings over this process's environment."""
-    env = {**os.environ, **Target.of(target).env}
+    target's variant's settings over this process's environment (or `environ`)."""
+    env = {**(os.environ if environ is None else environ), **Target.of(target).env}
     env["MALLOC_PERTURB_"] = str(perturb)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env["PYTHONPATH"] = PROJECT_ROOT + os.pathsep + env.get("PYTHONPATH", "")
@@ -88,10 +89,13 @@ class Worker:
     def env(self) -> dict:
         return worker_env(self.target, self.perturb)
 
+    def python(self) -> str:
+        return interpreter(self.target)
+
     def start(self) -> None:
         self._log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
-            [interpreter(self.target), "-m", "harness.run.worker"], stdin=subprocess.PIPE,
+            [self.python(), "-m", "harness.run.worker"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=self._log, env=self.env(), cwd=PROJECT_ROOT)
         header, _ = self._receive(STARTUP_SECONDS)
         self.tf_version = header.get("tf_version")
@@ -99,13 +103,11 @@ class Worker:
         self.cpu_flags = frozenset(flags) if flags is not None else None
 
     def close(self) -> None:
+        # Killed rather than told to stop: between calls a worker holds nothing worth a clean exit,
+        # and unloading TensorFlow takes a second or two a run would otherwise wait for.
         if self.proc and self.proc.poll() is None:
-            try:
-                self.proc.stdin.close()
-                self.proc.wait(timeout=5)
-            except (OSError, subprocess.TimeoutExpired):
-                self.proc.kill()
-                self.proc.wait()
+            self.proc.kill()
+            self.proc.wait()
         self.proc = None
 
     def _kill(self) -> None:

@@ -14,7 +14,7 @@ from harness.run.execute import reference_outcome, tensors_of, tf_request
 from harness.verdict.judge import LOCAL, judge
 from harness.model import REFERENCE, Case, Outcome, ReferenceRun, Result, Verdict
 from harness.targets import Target
-from harness.run.pool import CHECK_PERTURB, Worker, interpreter, worker_env
+from harness.run.pool import CHECK_PERTURB, PERTURB, Worker, interpreter, worker_env
 from harness.run.snippet import snippet
 
 
@@ -52,26 +52,29 @@ def missing_tensorflow(targets: list[str]) -> str | None:
 
 
 class Session:
-    def __init__(self, timeout: float = 60.0, jobs: int = 1, cache=None):
+    def __init__(self, timeout: float = 60.0, jobs: int = 1, cache=None, engine=None):
         self.timeout = timeout
+        # Workers are processes here, or what an engine makes (harness.run.ray_engine: Ray actors).
+        self._new_worker = engine.worker if engine is not None else Worker
         self.jobs = max(1, jobs)
         self.cache = cache            # an OutcomeCache (harness.run.cache), or None: always ask TF
         self.tf_version = installed_tf_version()      # the TensorFlow beside the harness
         self.versions: dict[str, str | None] = {}     # target -> the TensorFlow its worker loaded
         self.cpus: dict[str, frozenset | None] = {}   # target -> the CPU flags its worker read
         self._idle: dict[str, queue.Queue] = {}
-        self._checkers: dict[str, Worker] = {}
         self._all: list[Worker] = []
         self._lock = threading.Lock()
         self._cache: dict[str, tuple] = {}
         self._case_locks: dict[str, threading.Lock] = {}
+        self._fingerprints: dict[str, str] = {}      # case id -> harness.run.reuse.case_fingerprint
+        self._target_parts: dict[tuple, str] = {}     # (target, TF version) -> reuse.target_digest
 
     def _queue(self, target: str) -> queue.Queue:
         with self._lock:
             if target not in self._idle:
                 q = queue.Queue()
                 for _ in range(self.jobs):
-                    worker = Worker(target, self.timeout)
+                    worker = self._new_worker(target, self.timeout)
                     self._all.append(worker)
                     q.put(worker)
                 self._idle[target] = q
@@ -92,13 +95,20 @@ class Session:
             self._cache.pop(case.id, None)
             self._case_locks.pop(case.id, None)
 
-    def _checker(self, target: str) -> Worker:
-        """The worker that asks again, with memory poisoned another way (pool.CHECK_PERTURB)."""
-        with self._lock:
-            if target not in self._checkers:
-                self._checkers[target] = Worker(target, self.timeout, perturb=CHECK_PERTURB)
-                self._all.append(self._checkers[target])
-            return self._checkers[target]
+    def result_key(self, case: Case, target: str) -> str:
+        """What decides the record of this (case, target): see harness.run.reuse."""
+        from harness.run import reuse
+        if case.id not in self._fingerprints:
+            self._fingerprints[case.id] = reuse.case_fingerprint(case)
+        version = None if target == REFERENCE else self.version(target)
+        if (target, version) not in self._target_parts:
+            try:
+                python = None if target == REFERENCE else interpreter(target)
+            except LookupError:     # no environment: the run reports it; the key never matches
+                python = None
+            env = {} if target == REFERENCE else worker_env(target)
+            self._target_parts[target, version] = reuse.target_digest(target, version, python, env)
+        return reuse.result_key(self._fingerprints[case.id], self._target_parts[target, version])
 
     def version(self, target: str) -> str | None:
         """The TensorFlow version a target runs: its worker's, else its environment's, else the
@@ -108,8 +118,11 @@ class Session:
     def tf_outcome(self, case: Case, target: str, tensors: dict, ref: Outcome | None = None,
                    upstream=None, check: bool = False) -> Outcome:
         header, arrays = tf_request(case, tensors, Target.of(target).mode, ref, upstream)
+        # Memory malloc hands out is poisoned with a pattern per request (harness.run.worker); a
+        # check asks again with the other pattern: cells that change were never written.
+        header["perturb"] = CHECK_PERTURB if check else PERTURB
         if check:
-            return self._checker(target).call(header, arrays)
+            return self._ask(target, header, arrays)
         if self.cache is None:
             return self._ask(target, header, arrays)
         key = self.cache.key(target, self.version(target), interpreter(target), worker_env(target),
@@ -134,7 +147,7 @@ class Session:
 
     def run(self, case: Case, target: str, repeat: int = 2) -> Result:
         """One case on one target (or its `expect` on the reference). A result with wrong values
-        is asked again (`repeat` - 1 times) of a worker whose memory is poisoned another way:
+        is asked again (`repeat` - 1 times) with memory poisoned another way (the worker's pattern):
         values that change are uninitialised memory, which no signature of values can pin."""
         if case.skip:
             return Result(case, target, Verdict("skip", message=str(case.skip)), Outcome("skipped"))
@@ -164,13 +177,15 @@ class Session:
                                                 details={"traceback": detail}),
                           Outcome("error", error_type=type(exc).__name__, error_message=str(exc)))
 
-    def run_all(self, cases: list[Case], targets: list[str], on_result=None) -> list[Result]:
+    def run_all(self, cases: list[Case], targets: list[str], on_result=None,
+                skip: frozenset = frozenset()) -> list[Result]:
         """Every applicable (case, target), all targets' workers busy at once, and each case's own
         `expect` checked on the reference once; results in case order then target order,
         whatever order they finished in. `on_result(result)` sees each as it comes, with its
-        inputs; the list returned holds none (memory holds one case's tensors at a time)."""
+        inputs; the list returned holds none (memory holds one case's tensors at a time).
+        `skip`: (case id, target) pairs not to run (a rerun has their records already)."""
         targets = [REFERENCE] + [t for t in targets if t != REFERENCE]
-        pairs = [(c, t) for c in cases for t in targets if c.applies_to(t)]
+        pairs = [(c, t) for c in cases for t in targets if c.applies_to(t) and (c.id, t) not in skip]
         remaining = {}
         for case, _ in pairs:
             remaining[case.id] = remaining.get(case.id, 0) + 1
@@ -213,5 +228,9 @@ class Session:
             worker.close()
 
     def close(self) -> None:
-        for worker in self._all:
-            worker.close()
+        # Side by side: each worker takes a moment to unload TensorFlow once told to stop.
+        threads = [threading.Thread(target=worker.close) for worker in self._all]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()

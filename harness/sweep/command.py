@@ -69,6 +69,8 @@ def add_arguments(p) -> None:
     p.add_argument("--no-shrink", action="store_true", help="classify only: no shrinking, no repro files")
     p.add_argument("--overwrite", action="store_true", help="replace repro files that already exist")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    from harness.run.ray_engine import add_arguments as engine_arguments
+    engine_arguments(p)
 
 
 def _bars(quiet: bool):
@@ -88,8 +90,9 @@ def parse_ops(text: str) -> list[str]:
 
 def cmd_sweep(args) -> int:
     """Each op in turn on one set of TF workers; with several ops, each writes into DIR/<op>/."""
+    from harness.run.ray_engine import make_engine
     from harness.run.session import Session
-    session = Session(timeout=args.timeout)
+    session = Session(timeout=args.timeout, engine=make_engine(args.engine, args.address))
     try:
         codes = [sweep_op(args, op, session, Path(args.output) / op if len(args.op) > 1 else Path(args.output))
                  for op in args.op]

@@ -325,7 +325,37 @@ function initCase(d) {
   for (const fig of d.figures) root.appendChild(drawFigure(fig));
 }
 
+// The data blocks come zlib-compressed and base64-encoded ({"zlib": "..."}, report.py's pack), and
+// so does a case page's body (its HTML, escaped when it was rendered: pack_html). The browser
+// inflates them itself, from the page, with no network.
+async function inflate(d) {
+  const bytes = Uint8Array.from(atob(d.zlib), (c) => c.charCodeAt(0));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+  return await new Response(stream).text();
+}
+
+async function unpack(d) {
+  return d && d.zlib ? JSON.parse(await inflate(d)) : d;
+}
+
+async function initPage(index, page, data) {
+  if (index) initIndex(await unpack(index));
+  if (page) {
+    const holder = document.getElementById("page-html");
+    const body = document.createElement("div");
+    body.innerHTML = await inflate(page);
+    holder.replaceWith(...body.childNodes);
+    if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
+  }
+  if (data) initCase(await unpack(data));
+}
+
 const indexData = jsonData("index-data");
-if (indexData) initIndex(indexData);
+const pageHtml = jsonData("page-html");
 const caseData = jsonData("case-data");
-if (caseData) initCase(caseData);
+// Resolves once the page is drawn (the browser tests and screenshots wait for it).
+window.tfconformReady = !(indexData || pageHtml || caseData) ? Promise.resolve()
+  : typeof DecompressionStream === "undefined"
+  ? Promise.resolve(document.querySelector("main").prepend(el("p", {class: "err"},
+      "This browser cannot show this page: it lacks DecompressionStream (Chrome 80, Firefox 113, Safari 16.4 or later).")))
+  : initPage(indexData, pageHtml, caseData);
