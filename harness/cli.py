@@ -139,8 +139,24 @@ def cmd_run(args) -> int:
     from harness.output.recorder import Recorder, clear, render_folder
     from harness.run.session import Session
 
-    cases, problems = _load(args.paths, args.memory_budget)
+    from harness.run import reuse
+    from harness.run.cache import OutcomeCache
+    from harness.run.ray_engine import make_engine
+    out = Path(args.output)
+    prior = reuse.Prior({}, set(), set()) if args.fresh else reuse.prior_records(out, complete=not args.no_cache)
+    cache = None if args.no_cache else OutcomeCache()
+    session = Session(timeout=args.timeout, jobs=args.jobs, cache=cache, engine=make_engine(args.engine, args.address))
+    try:
+        # What the last run had to ask every time (values that change, timeouts) is asked again:
+        # its workers start importing TensorFlow while the cases load.
+        if prior.again & set(args.targets):
+            session.prestart(sorted(prior.again & set(args.targets)))
+        cases, problems = _load(args.paths, args.memory_budget)
+    except BaseException:
+        session.close()
+        raise
     if problems:
+        session.close()
         return 2
     keep = keyword_filter(args.keyword)
     cases = [c for c in cases if keep(f"{c.id} {c.op}")]
@@ -149,14 +165,10 @@ def cmd_run(args) -> int:
     if not total and args.shard:       # a CI matrix may have more shards than cases
         print(f"shard {args.shard[0]}/{args.shard[1]}: no case", file=sys.stderr)
     elif not total:
+        session.close()
         print("no case matches", file=sys.stderr)
         return 2
-    from harness.run.cache import OutcomeCache
-    cache = None if args.no_cache else OutcomeCache()
-    from harness.run.ray_engine import make_engine
-    session = Session(timeout=args.timeout, jobs=args.jobs, cache=cache, engine=make_engine(args.engine, args.address))
-    out = Path(args.output)
-    taken, skip = _reusable(session, cases, args, out)
+    taken, skip = _reusable(session, cases, args, out, prior)
     clear(out, tensors=False)   # tensor files are named after their content: unchanged ones are kept
     recorder = Recorder(out, journal=True)    # the tensors the report draws go next to results.jsonl
     with _progress(total, args.quiet) as bar:
@@ -187,13 +199,12 @@ def cmd_run(args) -> int:
     return _summarise(recorder.records, out, args.no_report)
 
 
-def _reusable(session, cases, args, out: Path) -> tuple[list[dict], frozenset]:
+def _reusable(session, cases, args, out: Path, found) -> tuple[list[dict], frozenset]:
     """The records of the output folder this run takes instead of running again
-    (harness.run.reuse), and the (case id, target) pairs they stand for."""
+    (harness.run.reuse; `found` what reuse.prior_records found there), and the (case id, target)
+    pairs they stand for."""
     from harness.run import reuse
-    if args.fresh:
-        return [], frozenset()
-    prior, journaled = reuse.prior_records(out, complete=not args.no_cache)
+    prior, journaled = found.found, found.journaled
     if not prior:
         return [], frozenset()
     taken = []

@@ -100,10 +100,10 @@ def test_earlier_files_and_broken_lines(tmp_path):
 def test_reuse_reads_results_and_a_journal_cut_short(tmp_path):
     records = [_case("a", "reference", key="k1"), _case("a", "eager/eigen", key="k2"), _case("b", "x")]
     results.write(tmp_path / "results.jsonl", records)
-    found, from_journal = reuse.prior_records(tmp_path)
+    found, from_journal, _ = reuse.prior_records(tmp_path)
     assert set(found) == {"k1", "k2"} and not from_journal
     assert _plain([found["k2"]]) == _plain([records[1]]) and "_file" not in found["k2"]
     journal = tmp_path / reuse.JOURNAL       # complete records a line, the last one cut short
     journal.write_text(json.dumps(_case("c", "x", key="k3")) + "\n" + json.dumps(_case("d", "x", key="k4"))[:50])
-    found, from_journal = reuse.prior_records(tmp_path)
+    found, from_journal, _ = reuse.prior_records(tmp_path)
     assert set(found) == {"k1", "k2", "k3"} and from_journal == {"k3"}

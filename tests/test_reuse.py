@@ -162,9 +162,9 @@ def test_outcomes_that_depend_on_the_run_are_not_taken_from_the_last_one(tmp_pat
              "tf": {"kind": "value", "nondeterministic": True}},
             {"key": "d", "id": "i", "target": "t", "status": "fail", "kind": "harness-error", "tf": None}]
     (tmp_path / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
-    found, journaled = reuse.prior_records(tmp_path)
-    assert set(found) == {"a"} and not journaled
-    assert reuse.prior_records(tmp_path, complete=False) == ({}, set())
+    found, journaled, again = reuse.prior_records(tmp_path)
+    assert set(found) == {"a"} and not journaled and again == {"t"}
+    assert reuse.prior_records(tmp_path, complete=False) == ({}, set(), set())
     (tmp_path / reuse.JOURNAL).write_text("".join(json.dumps(r) + "\n" for r in recs[1:]) + '{"key": "e", "i')
-    found, journaled = reuse.prior_records(tmp_path, complete=False)
+    found, journaled, _ = reuse.prior_records(tmp_path, complete=False)
     assert set(found) == journaled == {"b", "c", "d"}

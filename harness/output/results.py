@@ -24,11 +24,11 @@ it writes reads back as its record.
 """
 from __future__ import annotations
 
-import copy
 import difflib
 import json
 import math
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from harness.machine import cpu_flags, cpu_model
@@ -156,10 +156,16 @@ def _expand(line: dict, base: dict | None, earlier) -> dict:
 
 def _literals(rec: dict) -> dict[str, str]:
     """The snippet's expressions of the record's inline inputs (harness.run.snippet.literal_expr)."""
+    inputs = rec.get("inline_inputs")
+    return _literals_of(inputs) if isinstance(inputs, str) else {}
+
+
+@lru_cache(maxsize=64)      # a case's targets share their inputs: worked out once per case
+def _literals_of(inputs: str) -> dict[str, str]:
     from harness.output.tensorstore import decode
     from harness.run.snippet import LITERAL_LIMIT, literal_expr
     try:
-        arrays, _ = decode(rec["inline_inputs"])
+        arrays, _ = decode(inputs)
     except (KeyError, TypeError, ValueError):
         return {}
     return {name: literal_expr(a) for name, a in arrays.items() if a.size <= LITERAL_LIMIT}
@@ -179,14 +185,20 @@ def _template(line: dict, rec: dict) -> dict:
     return {**line, "snippet": text, LITERALS: names} if names else line
 
 
+def _identity(value):
+    """What tells two values apart as JSON does (1, 1.0 and true differ), and its length: a string
+    as itself (most of a record's bytes, compared without encoding it), anything else as JSON."""
+    return ("s", value) if isinstance(value, str) else ("j", _text(value))
+
+
 def _refer(line: dict, texts: dict, seen: dict) -> dict:
     """`line` with the long values (other than ALWAYS's) that an earlier line's record has under the
-    same key written as that line's number (`same_as_line`); `texts` the record's values as JSON."""
+    same key written as that line's number (`same_as_line`); `texts` the record's values' _identity."""
     refs = {}
     for key, text in texts.items():
         if key in ALWAYS or key not in line:
             continue
-        if len(text) >= REPEAT and (key, text) in seen:
+        if len(text[1]) >= REPEAT and (key, text) in seen:
             refs[key] = seen[(key, text)]
     if not refs:
         return line
@@ -195,7 +207,7 @@ def _refer(line: dict, texts: dict, seen: dict) -> dict:
 
 def _delta(rec: dict, base: dict, texts: dict, base_texts: dict) -> dict:
     """The line of `rec` after `base`, the case's previous record in the file (`texts`,
-    `base_texts`: their values as JSON)."""
+    `base_texts`: their values' _identity)."""
     line = {k: v for k, v in rec.items()
             if k in ALWAYS or k not in base or texts[k] != base_texts[k]}
     line[SAME_AS] = base["target"]
@@ -224,7 +236,7 @@ def write(path: Path, records: list[dict]) -> None:
             if any(k in rec for k in _FORMAT_KEYS):
                 raise ValueError(f"a record of {rec.get('id')} has a field named as the file format's own "
                                  f"({', '.join(_FORMAT_KEYS)})")
-            texts = {k: _text(v) for k, v in rec.items()}
+            texts = {k: _identity(v) for k, v in rec.items()}
             base, base_texts = last.get(rec.get("id"), (None, None))
             if base is not None and "target" in base:
                 line = _template(_refer(_delta(rec, base, texts, base_texts), texts, seen), rec)
@@ -232,7 +244,8 @@ def write(path: Path, records: list[dict]) -> None:
                 line, base = _template(_refer(rec, texts, seen), rec), None
             if line is not rec:     # never written unless it reads back (it always does)
                 back = _expand(line, base, lambda n: written[n - 1])
-                if back.keys() != rec.keys() or any(_text(back[k]) != texts[k] for k in rec):
+                # (values equal as JSON texts above, so equal as Python values is enough here)
+                if back != rec:
                     line = rec
             f.write(_text(line) + "\n")
             last[rec.get("id")] = (rec, texts)
@@ -240,6 +253,15 @@ def write(path: Path, records: list[dict]) -> None:
             for key, text in texts.items():
                 if key not in ALWAYS:
                     seen.setdefault((key, text), number)
+
+
+def _copy(value):
+    """A JSON value's copy (copy.deepcopy's work for the types JSON has, several times faster)."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
 
 
 def read(paths: list[Path]) -> tuple[list[dict], list[str]]:
@@ -275,7 +297,10 @@ def read(paths: list[Path]) -> tuple[list[dict], list[str]]:
                 if missing:
                     problems.append(f"{path}:{number}: refers to {', '.join(missing)}, which it does not have")
                     continue
-                rec = copy.deepcopy(_expand(rec, base, by_line.__getitem__))
+                own = rec
+                rec = _expand(rec, base, by_line.__getitem__)
+                for key in rec.keys() - own.keys():     # values of other lines: a copy of its own
+                    rec[key] = _copy(rec[key])
             last[rec["id"]] = by_line[number] = rec
             rec = dict(rec, _file=str(path))  # where its tensor_files are relative to; never written back
             records.append(rec)

@@ -20,6 +20,7 @@ import json
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import NamedTuple
 
 from harness.machine import cpu_flags, cpu_model
 from harness.model import REFERENCE, Case
@@ -123,19 +124,28 @@ def _read(path: Path) -> list[dict]:
     return [{k: v for k, v in rec.items() if k != "_file"} for rec in records if rec.get("key")]
 
 
-def prior_records(folder: Path, complete: bool = True) -> tuple[dict[str, dict], set[str]]:
-    """key -> record a run into `folder` may take, and the keys that come from the journal of an
-    interrupted run. `complete`: also take from the last complete run's results.jsonl."""
+class Prior(NamedTuple):
+    found: dict          # key -> record a run may take
+    journaled: set       # the keys of those that come from an interrupted run's journal
+    again: set           # targets with results of the last complete run that run every time
+
+
+def prior_records(folder: Path, complete: bool = True) -> Prior:
+    """What a run into `folder` may take. `complete`: also take from the last complete run's
+    results.jsonl (else only from the journal of an interrupted run)."""
     folder = Path(folder)
     found: dict[str, dict] = {}
+    again: set[str] = set()
     if complete:
         for rec in _read(folder / "results.jsonl"):
             if not again_every_run(rec):
                 found[rec["key"]] = rec
+            elif rec.get("target") != REFERENCE:
+                again.add(rec["target"])
     journal = _read(folder / JOURNAL)
     for rec in journal:
         found[rec["key"]] = rec
-    return found, {r["key"] for r in journal}
+    return Prior(found, {r["key"] for r in journal}, again)
 
 
 def tensors_present(record: dict, folder: Path) -> bool:

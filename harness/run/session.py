@@ -80,6 +80,22 @@ class Session:
                 self._idle[target] = q
             return self._idle[target]
 
+    def prestart(self, targets) -> None:
+        """Start a worker of each target now, in the background (importing TensorFlow takes
+        seconds), for targets a run knows it will ask while it is still loading its cases."""
+        def start(worker):
+            with worker.lock:
+                if worker.proc is None:
+                    try:
+                        worker.start()
+                    except Exception:       # the run's first call starts it again and reports why
+                        worker.proc = None
+        for target in targets:
+            q = self._queue(target)
+            worker = q.get()
+            q.put(worker)
+            threading.Thread(target=start, args=(worker,), daemon=True).start()
+
     def reference(self, case: Case) -> ReferenceRun:
         """The reference's side of the case, computed once for all its targets."""
         with self._lock:

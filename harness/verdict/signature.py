@@ -55,7 +55,8 @@ def clean_message(message: str | None) -> str:
     text = re.sub(r"\{\{[^}]*\}\}", "", text)
     text = re.sub(r"goo\.gle/\S+", "", text)
     text = re.sub(r"\[_XlaMustCompile=[^\]]*\]", "", text)
-    text = re.sub(r"__inference_\w+?_\d+", "the function", text)
+    # (the worker already drops the counter: __inference_program_84 -> __inference_program)
+    text = re.sub(r"__inference_\w+?(?:_\d+)?\b", "the function", text)
     while re.search(r"\w+ \{[^{}]*\}", text):             # XLA's protos: dimensions { ... }
         text = re.sub(r"\w+ \{[^{}]*\}", "", text)
     # A node's attributes come in no fixed order: name the op only.
