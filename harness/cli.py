@@ -212,7 +212,7 @@ def _reusable(session, cases, args, out: Path, found) -> tuple[list[dict], froze
         for target in [REFERENCE, *args.targets]:
             if case.applies_to(target):
                 rec = prior.get(session.result_key(case, target))
-                if rec is not None and rec["id"] == case.id and reuse.tensors_present(rec, out):
+                if rec is not None and reuse.tensors_present(rec, out):    # (the key holds the id)
                     taken.append(rec)
     resumed = sum(r["key"] in journaled for r in taken)
     if journaled:

@@ -4,7 +4,6 @@ rendered from the results files as `tfconform report` would."""
 from __future__ import annotations
 
 import json
-import os
 import threading
 from pathlib import Path
 
@@ -32,9 +31,7 @@ class Recorder:
             self._journal_path = self.folder / JOURNAL
             # Written anew (what it held that still counts comes back through `reuse`), so a
             # journal never holds records this run did not take.
-            tmp = self._journal_path.with_name(self._journal_path.name + ".tmp")
-            self._journal = open(tmp, "w", encoding="utf-8")
-            os.replace(tmp, self._journal_path)
+            self._journal = open(self._journal_path, "w", encoding="utf-8")
 
     def _keep(self, rec: dict) -> None:
         with self._lock:

@@ -222,19 +222,24 @@ def _add_tf(fig: dict, rec: dict, t: np.ndarray, r, tol, name: str) -> None:
                           "bad": bad.tolist(), "tol": top})
 
 
+def _deflate(text: str) -> dict:
+    return {"zlib": base64.b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")}
+
+
+def _inflate(data: dict) -> str:
+    return zlib.decompress(base64.b64decode(data["zlib"])).decode("utf-8")
+
+
 def pack(data) -> dict:
     """Data for report.js (a case page's grids, the index's list), compressed: `{"zlib": base64 of
     zlib-compressed JSON}`. The grids' values are most of a page, as text, and compress about three
     to one; the browser inflates them with DecompressionStream (no network, no library)."""
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    return {"zlib": base64.b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")}
+    return _deflate(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
 
 
 def unpack(data: dict):
     """What `pack` packed (tests and tools reading a page)."""
-    if "zlib" not in data:
-        return data
-    return json.loads(zlib.decompress(base64.b64decode(data["zlib"])).decode("utf-8"))
+    return json.loads(_inflate(data)) if "zlib" in data else data
 
 
 _PACKED = re.compile(r'<script type="application/json" id="page-html">(.*?)</script>', re.S)
@@ -243,14 +248,13 @@ _PACKED = re.compile(r'<script type="application/json" id="page-html">(.*?)</scr
 def pack_html(html: str) -> Markup:
     """A case page's body (Jinja2 has escaped everything in it), compressed as `pack` does, in a
     data block that report.js inflates into the page: text and tables compress about five to one."""
-    text = json.dumps({"zlib": base64.b64encode(zlib.compress(str(html).encode("utf-8"), 9)).decode("ascii")})
+    text = json.dumps(_deflate(str(html)))
     return Markup(f'<script type="application/json" id="page-html">{text}</script>')
 
 
 def unpacked_html(page: str) -> str:
     """A case page's HTML as the browser shows it, its body inflated in place (tests, tools)."""
-    return _PACKED.sub(lambda m: zlib.decompress(base64.b64decode(json.loads(m.group(1))["zlib"])).decode("utf-8"),
-                       page)
+    return _PACKED.sub(lambda m: _inflate(json.loads(m.group(1))), page)
 
 
 # -- a case page --------------------------------------------------------------------------------------

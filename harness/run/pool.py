@@ -49,11 +49,11 @@ def _signal_name(returncode: int | None) -> str:
 PERTURB, CHECK_PERTURB = 0x55, 0xAA
 
 
-def worker_env(target: str, perturb: int = PERTURB, environ=None) -> dict:
+def worker_env(target: str, environ=None) -> dict:
     """The environment a target's worker starts with (read by TensorFlow when it loads): the
     target's variant's settings over this process's environment (or `environ`)."""
     env = {**(os.environ if environ is None else environ), **Target.of(target).env}
-    env["MALLOC_PERTURB_"] = str(perturb)
+    env["MALLOC_PERTURB_"] = str(PERTURB)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env["PYTHONPATH"] = PROJECT_ROOT + os.pathsep + env.get("PYTHONPATH", "")
     # Two cores are shared by several workers: keep each from oversubscribing them.
@@ -74,11 +74,10 @@ def interpreter(target: str) -> str:
 class Worker:
     """One TensorFlow process for one target ("mode/variant")."""
 
-    def __init__(self, target: str, timeout: float = 60.0, perturb: int = PERTURB):
+    def __init__(self, target: str, timeout: float = 60.0):
         self.target = target
         self.record = Target.of(target)
         self.timeout = timeout
-        self.perturb = perturb
         self.proc: subprocess.Popen | None = None
         self.tf_version: str | None = None
         self.cpu_flags: frozenset[str] | None = None    # as the worker read them
@@ -87,7 +86,7 @@ class Worker:
 
     # -- process management -------------------------------------------------------------
     def env(self) -> dict:
-        return worker_env(self.target, self.perturb)
+        return worker_env(self.target)
 
     def python(self) -> str:
         return interpreter(self.target)

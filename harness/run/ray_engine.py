@@ -15,7 +15,7 @@ import threading
 from importlib.util import find_spec
 from pathlib import Path
 
-from harness.run.pool import PERTURB, Worker, interpreter, worker_env
+from harness.run.pool import Worker, interpreter, worker_env
 from harness.targets import Target, variants
 
 ENGINES = ("local", "ray")
@@ -84,9 +84,9 @@ class RayEngine:
         self.host = ray.remote(Host)
         self.workers: list[RayWorker] = []
 
-    def worker(self, target: str, timeout: float = 60.0, perturb: int = PERTURB) -> RayWorker:
+    def worker(self, target: str, timeout: float = 60.0) -> RayWorker:
         """The Worker interface for `target`, backed by an actor (Session builds its workers here)."""
-        worker = RayWorker(self, target, timeout, perturb)
+        worker = RayWorker(self, target, timeout)
         self.workers.append(worker)
         return worker
 
@@ -97,7 +97,7 @@ class RayEngine:
         from harness.envs import distribution
         return {"pip": {"packages": [f"{distribution(version)}=={version}"], "pip_check": False}}
 
-    def spawn(self, target: str, timeout: float, perturb: int):
+    def spawn(self, target: str, timeout: float):
         record = Target.of(target)
         # An actor reserves no CPU: TensorFlow threads itself across the node's cores, as several
         # local workers share them, and a run never waits for actors that cannot be placed.
@@ -107,7 +107,7 @@ class RayEngine:
         env = self.runtime_env(record.version)
         if env:
             options["runtime_env"] = env
-        return self.host.options(**options).remote(target, timeout, perturb, record.variant, self.steering)
+        return self.host.options(**options).remote(target, timeout, record.variant, self.steering)
 
     def close(self) -> None:
         for worker in self.workers:
@@ -119,8 +119,8 @@ class RayEngine:
 class RayWorker:
     """A harness Worker's interface (call, close, tf_version, cpu_flags, target) on a Ray actor."""
 
-    def __init__(self, engine: RayEngine, target: str, timeout: float, perturb: int):
-        self.engine, self.target, self.timeout, self.perturb = engine, target, timeout, perturb
+    def __init__(self, engine: RayEngine, target: str, timeout: float):
+        self.engine, self.target, self.timeout = engine, target, timeout
         self.tf_version: str | None = None
         self.cpu_flags: frozenset[str] | None = None
         self.actor = None
@@ -132,7 +132,7 @@ class RayWorker:
         with self.lock:
             for _ in range(ATTEMPTS):
                 if self.actor is None:
-                    self.actor = self.engine.spawn(self.target, self.timeout, self.perturb)
+                    self.actor = self.engine.spawn(self.target, self.timeout)
                 try:
                     outcome, self.tf_version, self.cpu_flags = ray.get(self.actor.call.remote(header, arrays))
                     return outcome
@@ -165,14 +165,14 @@ class RayWorker:
 class Host:
     """The actor's body (made remote by RayEngine): a harness Worker for one target."""
 
-    def __init__(self, target: str, timeout: float, perturb: int, variant, steering: dict):
+    def __init__(self, target: str, timeout: float, variant, steering: dict):
         # A variant configured beside the driver (./tfconform.toml) is unknown in the node's
         # working folder: the driver's record of it stands.
         known = variants()
         if known.get(variant.name) != variant:
             known[variant.name] = variant
         environ = {k: v for k, v in os.environ.items() if not k.startswith(STEERING)}
-        self.worker = HostedWorker(target, timeout, perturb, {**environ, **steering})
+        self.worker = HostedWorker(target, timeout, {**environ, **steering})
 
     def call(self, header: dict, arrays: dict):
         outcome = self.worker.call(header, arrays)
@@ -186,12 +186,12 @@ class HostedWorker(Worker):
     """A Worker in an actor: the driver's TensorFlow settings, and a versioned target's TensorFlow
     from the node's environment (harness.envs), else from the actor's own runtime environment."""
 
-    def __init__(self, target: str, timeout: float, perturb: int, environ: dict):
-        super().__init__(target, timeout, perturb)
+    def __init__(self, target: str, timeout: float, environ: dict):
+        super().__init__(target, timeout)
         self.environ = environ
 
     def env(self) -> dict:
-        return worker_env(self.target, self.perturb, self.environ)
+        return worker_env(self.target, self.environ)
 
     def python(self) -> str:
         try:

@@ -24,12 +24,11 @@ from typing import NamedTuple
 
 from harness.machine import cpu_flags, cpu_model
 from harness.model import REFERENCE, Case
-from harness.run.cache import interpreter_identity
+from harness.run.cache import SETTINGS, interpreter_identity
 
 JOURNAL = "results.jsonl.partial"
 KEY_CHARS = 32             # 128 bits of the SHA-256: unique enough, a third of a record's id
 _LIBRARIES = ("numpy", "ml_dtypes", "PyYAML")
-_SETTINGS = ("TF_", "ONEDNN_", "DNNL_", "MKL", "OMP_", "KMP_", "XLA_", "CUDA_", "PYTHONHASHSEED")
 
 
 # Code that never shapes a record: commands, reports, sweeps, proofs, engines. Everything else of
@@ -94,7 +93,7 @@ def target_digest(target: str, tf_version: str | None, interpreter: str | None, 
     """What decides a target's side of every key: `env` is its worker's environment (only
     TensorFlow's and its libraries' settings count), `interpreter` the Python it runs."""
     flags = cpu_flags()
-    settings = {k: v for k, v in sorted(env.items()) if k.startswith(_SETTINGS)}
+    settings = {k: v for k, v in sorted(env.items()) if k.startswith(SETTINGS)}
     return json.dumps({"target": target, "tf": None if target == REFERENCE else tf_version,
                        "interpreter": interpreter_identity(interpreter), "env": settings,
                        "cpu": [cpu_model(), sorted(flags or ())]}, sort_keys=True)

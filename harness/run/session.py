@@ -244,7 +244,7 @@ class Session:
             worker.close()
 
     def close(self) -> None:
-        # Side by side: each worker takes a moment to unload TensorFlow once told to stop.
+        # Side by side: a local worker is killed at once, but a Ray actor's worker is asked to exit.
         threads = [threading.Thread(target=worker.close) for worker in self._all]
         for thread in threads:
             thread.start()
