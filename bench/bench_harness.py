@@ -3,10 +3,10 @@ the same TensorFlow calls, and a warm rerun (every outcome cached), side by side
 
     python bench/bench_harness.py [PATH...] [--targets LIST]     (default: cases/ops cases/blogs cases/errors)
 
-The plain loop is the floor: per target one process, started with the target's settings, imports
-TensorFlow and makes every request of the cases in turn with the worker's own call code, with no
-reference, no judging, no pipes, no records; the targets' processes run at once, as the harness's
-workers do (one per target). Cases with a `known` crash or timeout are left out of all three
+The plain loop is the floor: per variant one process, started with the variant's settings, imports
+TensorFlow and makes every request of the cases in turn (each case on every mode) with the worker's
+own call code, with no reference, no judging, no pipes, no records; the variants' processes run at
+once, as the harness's workers do (one per variant, serving its modes). Cases with a `known` crash or timeout are left out of all three
 timings: a crash would end the plain loop. The cold and warm runs are `Session.run_all` with the
 results recorded as `tfconform run` records them (tensors included), without the HTML report.
 """
@@ -31,7 +31,7 @@ from harness.run.execute import tf_request                  # noqa: E402
 from harness.run.pool import worker_env                     # noqa: E402
 from harness.run.session import Session, installed_tf_version   # noqa: E402
 from harness.run.wire import frame                          # noqa: E402
-from harness.targets import Target, defaults                # noqa: E402
+from harness.targets import Target, defaults, process       # noqa: E402
 
 LOOP = """
 import sys, time
@@ -49,25 +49,30 @@ with open(sys.argv[1], "rb") as f:
 
 
 def plain_loop(cases, targets, folder: Path) -> float:
-    """Seconds for every target's process to import TensorFlow and make its calls, all at once."""
+    """Seconds for every variant's process to import TensorFlow and make its calls, all at once."""
     reference = Session()
     files = {}
     for target in targets:
-        path = folder / f"{target.replace('/', '_')}.requests"
-        with open(path, "wb") as f:
-            for case in cases:
-                if case.applies_to(target):
-                    run = reference.reference(case)
-                    ref = run.outcome if run.outcome.kind == "value" else None
-                    f.write(frame(*tf_request(case, run.tensors, Target.of(target).mode, ref, run.upstream)))
-        files[target] = path
+        files.setdefault(process(target), (target, folder / f"{process(target)}.requests"))
+    handles = {name: open(path, "wb") for name, (_, path) in files.items()}
+    for case in cases:                  # as the harness asks: case by case, each on every mode
+        for target in targets:
+            if case.applies_to(target):
+                run = reference.reference(case)
+                ref = run.outcome if run.outcome.kind == "value" else None
+                handles[process(target)].write(
+                    frame(*tf_request(case, run.tensors, Target.of(target).mode, ref, run.upstream)))
+        reference.forget(case)
+    for handle in handles.values():
+        handle.close()
     start = time.perf_counter()
-    procs = {t: subprocess.Popen([sys.executable, "-c", LOOP, str(p)], env=worker_env(t), cwd=ROOT,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for t, p in files.items()}
-    for target, proc in procs.items():
+    procs = {name: subprocess.Popen([sys.executable, "-c", LOOP, str(path)], env=worker_env(target), cwd=ROOT,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+             for name, (target, path) in files.items()}
+    for name, proc in procs.items():
         _, err = proc.communicate()
         if proc.returncode != 0:
-            raise SystemExit(f"the plain loop of {target} failed ({proc.returncode}): {err.decode()[-800:]}")
+            raise SystemExit(f"the plain loop of {name} failed ({proc.returncode}): {err.decode()[-800:]}")
     return time.perf_counter() - start
 
 

@@ -28,7 +28,7 @@ def make_parser() -> argparse.ArgumentParser:
     run.add_argument("--targets", type=parse_targets, default=list(defaults()),
                      help="comma-separated target patterns, e.g. eager,*/onednn")
     run.add_argument("-k", dest="keyword", help="only cases whose id or op matches, e.g. 'conv2d and not transpose'")
-    run.add_argument("-j", "--jobs", type=int, default=1, help="TensorFlow workers per target")
+    run.add_argument("-j", "--jobs", type=int, default=1, help="TensorFlow workers per variant (its modes share them)")
     from harness.run.ray_engine import add_arguments as engine_arguments
     engine_arguments(run)
     run.add_argument("--timeout", type=float, default=60.0, help="seconds a TF call may take (default 60)")

@@ -107,6 +107,14 @@ class Target:
         return Target(name, mode, v, version or None, {**(CPU_ONLY if v.device == "CPU" else {}), **v.env})
 
 
+def process(target: str) -> str:
+    """The TensorFlow process a target runs in, named by its variant and version ("onednn",
+    "eigen@2.20.0"): what a worker loads with is the same for every mode, so the modes share one
+    (the mode travels with each request), and a run imports TensorFlow once per variant."""
+    body, at, version = target.partition("@")
+    return body.partition("/")[2] + at + version
+
+
 def base(target: str) -> str:
     """The target without its version."""
     return target.partition("@")[0]

@@ -85,3 +85,32 @@ def test_pytest_reports_crashes_and_goes_on(case_dir, harness_pytest, xdist):
     files = sorted((case_dir / "out").glob("results*.jsonl"))
     assert len(files) == 1 if not xdist else 1 <= len(files) <= 2   # one per xdist worker
     assert _outcomes(_read(files)) == EXPECTED
+
+
+def test_a_variants_modes_share_one_process_and_a_crash_costs_only_its_call(tmp_path, write_cases, monkeypatch):
+    """One TensorFlow process per variant serves its three modes, in case order; a crash in it is
+    the outcome of the call that crashed, and the next call, of any mode, gets a fresh process."""
+    from harness.cases.loader import load
+    from harness.ops import OPS, OpSpec
+    from harness.run.session import Session
+    monkeypatch.setitem(OPS, "_selftest_crash", OpSpec("_selftest_crash", ("input",), ("unused",), ("input",),
+                                                       selftest=True, grad=False))
+    blocks = CASES.split("  - id: ")
+    write_cases(shared="".join([blocks[0]] + [f"  - id: {b}" for b in blocks[1:] if b.startswith(("before", "segfault", "after"))]))
+    chosen, problems = load([str(tmp_path / "cases")])
+    assert not problems, problems
+    modes = ["eager/eigen", "function/eigen", "xla/eigen"]
+    session = Session(timeout=30)
+    try:
+        ran = session.run_all(chosen, modes)
+        pids = {session._all[0].proc.pid}
+        session.run_all(chosen[:1], modes)
+        pids.add(session._all[0].proc.pid)
+    finally:
+        session.close()
+    assert len(session._all) == 1                   # one worker for the variant's three modes
+    assert len(pids) == 1                          # the last crash's successor served both runs
+    status = {(r.case.name, r.target): (r.status, r.verdict.kind) for r in ran if r.target in modes}
+    assert status == {**{("before", m): ("pass", None) for m in modes},
+                      **{("segfault", m): ("fail", "crash") for m in modes},
+                      **{("after", m): ("pass", None) for m in modes}}

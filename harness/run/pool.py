@@ -1,8 +1,10 @@
-"""Judge-side handles on TensorFlow worker processes, one per target, kept alive between cases.
+"""Judge-side handles on TensorFlow worker processes, kept alive between cases: one per variant
+(and TensorFlow version), serving that variant's targets of every mode (harness.targets.process).
 
-A worker that dies mid-call yields a `crash` outcome (with its signal and the tail of its stderr),
-one that does not answer in time is killed and yields `timeout`; either way the next call starts
-a fresh worker, so every other case still runs.
+A worker that dies mid-call yields a `crash` outcome for the request it was running (with its
+signal and the tail of its stderr), one that does not answer in time is killed and yields
+`timeout`; either way the next call, of whichever mode, starts a fresh worker, so every other case
+still runs.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from harness.model import Outcome
-from harness.targets import Target
+from harness.targets import Target, process
 from harness.run.wire import PREFIX, decode, frame, payload_size
 
 STARTUP_SECONDS = 120.0     # importing TensorFlow on a loaded 2-core machine is slow
@@ -72,10 +74,12 @@ def interpreter(target: str) -> str:
 
 
 class Worker:
-    """One TensorFlow process for one target ("mode/variant")."""
+    """One TensorFlow process for the targets of one variant and version; `target` is any of them
+    (each request names its mode)."""
 
     def __init__(self, target: str, timeout: float = 60.0):
         self.target = target
+        self.process = process(target)
         self.record = Target.of(target)
         self.timeout = timeout
         self.proc: subprocess.Popen | None = None

@@ -139,9 +139,9 @@ class RayWorker:
                 except self.engine.lost as exc:
                     self._drop()
                     if getattr(exc, "actor_init_failed", False):    # it would fail again
-                        raise RuntimeError(f"the Ray actor of {self.target} could not start: {exc}") from None
+                        raise RuntimeError(f"the Ray actor of {process(self.target)} could not start: {exc}") from None
                     lost = exc
-            raise RuntimeError(f"Ray lost the actor of {self.target} {ATTEMPTS} times in a row; last: "
+            raise RuntimeError(f"Ray lost the actor of {process(self.target)} {ATTEMPTS} times in a row; last: "
                                f"{type(lost).__name__}: {str(lost)[:300]}")
 
     def _drop(self) -> None:

@@ -1,4 +1,4 @@
-"""Runs cases against targets: the reference once per case, TensorFlow in a worker per target.
+"""Runs cases against targets: the reference once per case, TensorFlow in a worker per variant.
 
 Used by both `tfconform run` (all cases, every target's workers busy at once) and the pytest
 plugin (one item at a time). Nothing here imports TensorFlow.
@@ -13,7 +13,7 @@ from importlib import metadata
 from harness.run.execute import reference_outcome, tensors_of, tf_request
 from harness.verdict.judge import LOCAL, judge
 from harness.model import REFERENCE, Case, Outcome, ReferenceRun, Result, Verdict
-from harness.targets import Target
+from harness.targets import Target, process
 from harness.run.pool import CHECK_PERTURB, PERTURB, Worker, interpreter, worker_env
 from harness.run.snippet import snippet
 
@@ -70,15 +70,17 @@ class Session:
         self._target_parts: dict[tuple, str] = {}     # (target, TF version) -> reuse.target_digest
 
     def _queue(self, target: str) -> queue.Queue:
+        """The idle workers of the target's process (its variant and version): every mode's."""
+        name = process(target)
         with self._lock:
-            if target not in self._idle:
+            if name not in self._idle:
                 q = queue.Queue()
                 for _ in range(self.jobs):
                     worker = self._new_worker(target, self.timeout)
                     self._all.append(worker)
                     q.put(worker)
-                self._idle[target] = q
-            return self._idle[target]
+                self._idle[name] = q
+            return self._idle[name]
 
     def prestart(self, targets) -> None:
         """Start a worker of each target now, in the background (importing TensorFlow takes
@@ -90,7 +92,7 @@ class Session:
                         worker.start()
                     except Exception:       # the run's first call starts it again and reports why
                         worker.proc = None
-        for target in targets:
+        for target in {process(t): t for t in targets}.values():
             q = self._queue(target)
             worker = q.get()
             q.put(worker)
@@ -195,7 +197,7 @@ class Session:
 
     def run_all(self, cases: list[Case], targets: list[str], on_result=None,
                 skip: frozenset = frozenset()) -> list[Result]:
-        """Every applicable (case, target), all targets' workers busy at once, and each case's own
+        """Every applicable (case, target), all variants' workers busy at once, and each case's own
         `expect` checked on the reference once; results in case order then target order,
         whatever order they finished in. `on_result(result)` sees each as it comes, with its
         inputs; the list returned holds none (memory holds one case's tensors at a time).
@@ -207,10 +209,10 @@ class Session:
             remaining[case.id] = remaining.get(case.id, 0) + 1
         done_lock = threading.Lock()
 
-        def work(target: str, todo: queue.Queue) -> None:
+        def work(todo: queue.Queue) -> None:
             while True:
                 try:
-                    index, case = todo.get_nowait()
+                    index, case, target = todo.get_nowait()
                 except queue.Empty:
                     return
                 result = self.run(case, target)
@@ -223,13 +225,17 @@ class Session:
                     if remaining[case.id] == 0:
                         self.forget(case)      # tensors are dropped once every target ran
 
-        # Each thread serves one target, so a slow or hanging target never idles the others.
+        # Threads per process (a variant's workers; the reference's own), each taking its pairs
+        # in case order, every mode of a case in turn: what a worker ran before a call (its heap,
+        # what cells a kernel leaves unwritten show) is the same from run to run, and a slow or
+        # hanging call holds up its own variant only.
         results: list = [None] * len(pairs)
-        todo: dict[str, queue.Queue] = {t: queue.Queue() for t in targets}
+        todo: dict[str, queue.Queue] = {}
         for index, (case, target) in enumerate(pairs):
-            todo[target].put((index, case))
-        threads = [threading.Thread(target=work, args=(t, todo[t]), daemon=True)
-                   for t in targets for _ in range(self.jobs)]
+            name = REFERENCE if target == REFERENCE else process(target)
+            todo.setdefault(name, queue.Queue()).put((index, case, target))
+        threads = [threading.Thread(target=work, args=(q,), daemon=True)
+                   for q in todo.values() for _ in range(self.jobs)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -239,7 +245,8 @@ class Session:
     def retire(self, targets: list[str]) -> None:
         """Stop the workers of these targets (started again if a later call needs them)."""
         with self._lock:
-            workers = [w for w in self._all if w.target in targets]
+            names = {process(t) for t in targets}
+            workers = [w for w in self._all if process(w.target) in names]
         for worker in workers:
             worker.close()
 

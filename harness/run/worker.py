@@ -172,7 +172,10 @@ def run(tf, header: dict, arrays: dict):
         # A traced function's name counts the functions this process traced before
         # (__inference_program_84): it says where the worker has been, not what TensorFlow did,
         # and would make a resumed or cached run's results differ from a whole run's.
+        # Likewise protobuf's debug format marks each proto it prints with a link and spaces
+        # picked at random (goo.gle/debugstr, goo.gle/debugonly, ...): the marker goes.
         message = re.sub(r"(__inference_\w+?)_\d+\b", r"\1", str(exc))
+        message = re.sub(r"goo\.gle/debug\w*\s*", "", message)
         return {"kind": "error", "error_type": type(exc).__name__, "message": message,
                 "origin": _origin(tf, exc)}, {}
 
