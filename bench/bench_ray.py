@@ -5,9 +5,10 @@ in one run.
 
 Throughput: results per second of `Session.run_all` over the cases with no outcome cache (every
 TensorFlow call made; starting the workers included, nothing recorded), with the local engine
-(one worker process per target), then Ray with 1 and with 2 workers (actors) per target on a local
-Ray instance with this machine's cores; and, as the ceiling of one driver whatever the engine, a
-local run with every outcome cached (the reference, judging and the cache's reads only).
+(one worker process per variant, serving its modes), then Ray with 1 and with 2 workers (actors)
+per variant on a local Ray instance with this machine's cores; and, as the ceiling of one driver
+whatever the engine, a local run with every outcome cached (the reference, judging and the
+cache's reads only).
 
 Overhead: the requests of the cases for one target, made alternately through a harness Worker and
 through a Ray actor's Worker (both started and warmed up first): the median time per call of each;
@@ -91,14 +92,14 @@ def main() -> None:
 
     rows = []
     seconds, n = throughput(cases, targets)
-    rows.append(("local engine, 1 worker per target", seconds, n))
+    rows.append(("local engine, 1 worker per variant", seconds, n))
     start = time.perf_counter()
     engine = RayEngine(num_cpus=os.cpu_count())
     ray_start = time.perf_counter() - start
     try:
         for jobs in (1, 2):
             seconds, n = throughput(cases, targets, jobs, engine)
-            rows.append((f"Ray, {jobs} worker{'s' if jobs > 1 else ''} per target", seconds, n))
+            rows.append((f"Ray, {jobs} worker{'s' if jobs > 1 else ''} per variant", seconds, n))
         direct, actor = overhead(cases, args.target, args.calls, engine)
     finally:
         engine.close()

@@ -28,7 +28,7 @@ from harness.cases.entries import applies_to_entry
 from harness.cases.loader import load
 from harness.machine import cpu_flags, cpu_holds
 from harness.model import Case, Known
-from harness.targets import MODES, base, order, target_matches, variants
+from harness.targets import MODES, base, order, process, target_matches, variants
 from harness.sweep.classify import target_patterns
 from harness.cases.yamlout import known_entry
 
@@ -271,7 +271,7 @@ def _new_entries(failures: dict, cases: list[Case], tf_version: str | None, time
 def observe_file(path: str, session, targets: list[str], repeat: int, budget: int, add: bool,
                  results: dict) -> None:
     """Run, into `results`, every (case, target) pin will look at in this file: every case with
-    `add`, else the cases of known blocks; each target's worker busy at once."""
+    `add`, else the cases of known blocks; each variant's worker busy at once."""
     cases, problems = load([path], memory_budget=budget)
     if problems:
         return
@@ -279,12 +279,18 @@ def observe_file(path: str, session, targets: list[str], repeat: int, budget: in
     wanted = [(c, t) for c in cases for t in targets if c.applies_to(t)] if add else \
         [(c, t) for b in blocks for c in b.cases for t in targets if c.applies_to(t)]
 
-    def run(target):
-        for case in [c for c, t in wanted if t == target]:
+    # A thread per TensorFlow process (a variant's modes share one), taking its pairs in order,
+    # as Session.run_all does: what a worker ran before each call is the same from run to run.
+    by_process: dict[str, list] = {}
+    for case, target in wanted:
+        by_process.setdefault(process(target), []).append((case, target))
+
+    def run(pairs):
+        for case, target in pairs:
             if (case.name, target) not in results:
                 results[case.name, target] = observe(session, case, target, repeat)
-    with ThreadPoolExecutor(max(1, len(targets))) as pool:
-        list(pool.map(run, targets))
+    with ThreadPoolExecutor(max(1, len(by_process))) as pool:
+        list(pool.map(run, by_process.values()))
 
 
 def pin_file(path: str, session, targets: list[str], repeat: int, budget: int, add: bool = False,

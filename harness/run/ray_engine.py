@@ -1,7 +1,7 @@
 """The Ray engine: `tfconform run|sweep --engine ray [--address ADDR]` runs each TensorFlow worker
 in a Ray actor, on a local Ray instance or on a cluster, while the judging stays in this process.
 
-An actor hosts a harness Worker (harness.run.pool) for one target, so a TensorFlow crash kills the
+An actor hosts a harness Worker (harness.run.pool) for one variant, so a TensorFlow crash kills the
 worker's subprocess inside the actor and is a `crash` outcome, as with the local engine. A lost
 actor or node (Ray's RayActorError, ObjectLostError) is no outcome: the request goes to a new
 actor. Ray is imported here only, when the engine is made: it stays an optional extra
@@ -163,7 +163,8 @@ class RayWorker:
 
 
 class Host:
-    """The actor's body (made remote by RayEngine): a harness Worker for one target."""
+    """The actor's body (made remote by RayEngine): a harness Worker for one variant (named by any
+    of its targets)."""
 
     def __init__(self, target: str, timeout: float, variant, steering: dict):
         # A variant configured beside the driver (./tfconform.toml) is unknown in the node's

@@ -1,6 +1,6 @@
 """Runs cases against targets: the reference once per case, TensorFlow in a worker per variant.
 
-Used by both `tfconform run` (all cases, every target's workers busy at once) and the pytest
+Used by both `tfconform run` (all cases, every variant's workers busy at once) and the pytest
 plugin (one item at a time). Nothing here imports TensorFlow.
 """
 from __future__ import annotations
