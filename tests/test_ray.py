@@ -129,3 +129,38 @@ def test_an_interrupted_ray_run_resumes_from_its_journal(local_blogs, tmp_path):
     assert "resuming an interrupted run: 100 of its 100 results taken" in done.stderr
     after = [{k: v for k, v in r.items() if k != "_file"} for r in read([tmp_path / "out" / "results.jsonl"])[0]]
     assert after[0]["message"] == "from the journal" and after[1:] == records[1:]
+
+
+def test_an_actor_lost_every_time_is_a_harness_error_naming_its_variant():
+    """Ray losing a request's actor ATTEMPTS times in a row raises (the session makes that a
+    harness-error result, never a verdict on TensorFlow), naming the variant whose actor it was."""
+    from harness.run import ray_engine
+
+    class Lost(Exception):
+        pass
+
+    class FakeRay:
+        def get(self, ref):
+            raise Lost("node died")
+
+        def kill(self, actor):
+            pass
+
+    class FakeActor:
+        class call:
+            @staticmethod
+            def remote(header, arrays):
+                return None
+
+    class FakeEngine:
+        ray, lost = FakeRay(), Lost
+        spawned = 0
+
+        def spawn(self, target, timeout):
+            FakeEngine.spawned += 1
+            return FakeActor()
+
+    worker = ray_engine.RayWorker(FakeEngine(), "function/eigen", 10)
+    with pytest.raises(RuntimeError, match=r"Ray lost the actor of eigen 5 times in a row; last: Lost: node died"):
+        worker.call({}, {})
+    assert FakeEngine.spawned == ray_engine.ATTEMPTS

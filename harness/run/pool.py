@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from harness.model import Outcome
-from harness.targets import Target, process
+from harness.targets import Target
 from harness.run.wire import PREFIX, decode, frame, payload_size
 
 STARTUP_SECONDS = 120.0     # importing TensorFlow on a loaded 2-core machine is slow
@@ -79,7 +79,6 @@ class Worker:
 
     def __init__(self, target: str, timeout: float = 60.0):
         self.target = target
-        self.process = process(target)
         self.record = Target.of(target)
         self.timeout = timeout
         self.proc: subprocess.Popen | None = None

@@ -16,7 +16,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from harness.run.pool import Worker, interpreter, worker_env
-from harness.targets import Target, variants
+from harness.targets import Target, process, variants
 
 ENGINES = ("local", "ray")
 ATTEMPTS = 5        # actors lost in a row on one request before the request is a harness error
