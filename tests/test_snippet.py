@@ -58,3 +58,20 @@ def test_snippet_sets_the_whole_environment_of_the_target(tmp_path):
     one_thread = snippet(cases[0], "eager/onednn-1t")
     assert "os.environ['TF_ENABLE_ONEDNN_OPTS'] = '1'" in one_thread
     assert "os.environ['TF_NUM_INTRAOP_THREADS'] = '1'" in one_thread
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_literals_are_short_and_give_back_every_bit(dtype):
+    """float32/float16 values are written with the fewest digits that, read by Python as float64
+    and rounded to the dtype as tf.constant rounds it, give the same bits (float32's 0.18905339,
+    not 0.18905338644981384)."""
+    rng = np.random.default_rng(3)
+    with np.errstate(over="ignore"):
+        array = (rng.normal(size=(4, 64)) * 10.0 ** rng.uniform(-9, 9, size=(4, 64))).astype(dtype)
+    array.flat[:3] = [np.nan, -np.inf, -0.0]
+    expr = literal_expr(array)
+    back = np.asarray(_evaluate(expr), dtype=np.float64).astype(dtype).reshape(array.shape)
+    assert back.tobytes() == array.tobytes()
+    if dtype is np.float32:
+        assert "0.18905339," in literal_expr(np.array([0.18905338644981384, 1.5], np.float32))
+        assert len(expr) < 0.75 * len(", ".join(repr(float(v)) for v in array.ravel()))

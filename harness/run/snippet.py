@@ -18,13 +18,24 @@ def _number(v: float) -> str:
     return repr(float(v)) if np.isfinite(v) else ("np.inf" if v > 0 else "-np.inf")
 
 
+def _short(v, kind) -> str:
+    """The shortest decimal that gives back v of this float32/float16 type once Python has read it
+    as a float64 and tf.constant has rounded that to the type (checked: else float64's repr).
+    float32's 0.18905339 rather than 0.18905338644981384: the same value, read at a glance."""
+    text = str(kind(v))
+    return text if kind(float(text)) == kind(v) else repr(float(v))
+
+
 def literal_expr(array: np.ndarray) -> str:
     if np.iscomplexobj(array):
         return f"np.array([{', '.join(repr(complex(v)) for v in np.ravel(array))}]).reshape({list(array.shape)})"
+    kind = np.asarray(array).dtype.type
     values = np.asarray(array, dtype=np.float64).ravel()
     finite = np.isfinite(values)
     if np.all(finite) and np.all(values == np.round(values)) and np.all(np.abs(values) < 2 ** 53):
         text = ", ".join(str(int(v)) for v in values)
+    elif kind in (np.float32, np.float16):
+        text = ", ".join(_short(v, kind) if np.isfinite(v) else _number(v) for v in values)
     else:
         text = ", ".join(_number(v) for v in values)
     return f"np.array([{text}]).reshape({list(array.shape)})"
