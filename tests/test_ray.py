@@ -164,3 +164,24 @@ def test_an_actor_lost_every_time_is_a_harness_error_naming_its_variant():
     with pytest.raises(RuntimeError, match=r"Ray lost the actor of eigen 5 times in a row; last: Lost: node died"):
         worker.call({}, {})
     assert FakeEngine.spawned == ray_engine.ATTEMPTS
+
+
+def test_a_session_on_ray_prestarts_without_error(monkeypatch):
+    """A rerun starts the workers it will ask while its cases load (Session.prestart); an engine's
+    workers take that too (a Ray actor has no process of its own to start ahead)."""
+    import threading
+    from harness.run import ray_engine
+    from harness.run.session import Session
+    errors = []
+    monkeypatch.setattr(threading, "excepthook", errors.append)
+
+    class Engine:
+        def worker(self, target, timeout):
+            return ray_engine.RayWorker(self, target, timeout)
+
+    session = Session(engine=Engine())
+    before = set(threading.enumerate())
+    session.prestart(["eager/eigen", "xla/eigen", "eager/onednn"])
+    for thread in set(threading.enumerate()) - before:
+        thread.join(10)
+    assert not errors and len(session._all) == 2        # one worker per variant

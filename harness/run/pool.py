@@ -104,6 +104,16 @@ class Worker:
         flags = header.get("cpu_flags")
         self.cpu_flags = frozenset(flags) if flags is not None else None
 
+    def warm(self) -> None:
+        """Start the process now if it is not running (Session.prestart: TensorFlow imports while
+        the run loads its cases); a failure is left for the first call to meet and report."""
+        with self.lock:
+            if self.proc is None:
+                try:
+                    self.start()
+                except Exception:
+                    self.proc = None
+
     def close(self) -> None:
         # Killed rather than told to stop: between calls a worker holds nothing worth a clean exit,
         # and unloading TensorFlow takes a second or two a run would otherwise wait for.

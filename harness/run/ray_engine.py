@@ -117,7 +117,7 @@ class RayEngine:
 
 
 class RayWorker:
-    """A harness Worker's interface (call, close, tf_version, cpu_flags, target) on a Ray actor."""
+    """A harness Worker's interface (call, warm, close, tf_version, cpu_flags, target) on a Ray actor."""
 
     def __init__(self, engine: RayEngine, target: str, timeout: float):
         self.engine, self.target, self.timeout = engine, target, timeout
@@ -143,6 +143,9 @@ class RayWorker:
                     lost = exc
             raise RuntimeError(f"Ray lost the actor of {process(self.target)} {ATTEMPTS} times in a row; last: "
                                f"{type(lost).__name__}: {str(lost)[:300]}")
+
+    def warm(self) -> None:
+        """Nothing to start ahead: an actor starts its worker on its first call (Session.prestart)."""
 
     def _drop(self) -> None:
         actor, self.actor = self.actor, None

@@ -85,18 +85,11 @@ class Session:
     def prestart(self, targets) -> None:
         """Start a worker of each target now, in the background (importing TensorFlow takes
         seconds), for targets a run knows it will ask while it is still loading its cases."""
-        def start(worker):
-            with worker.lock:
-                if worker.proc is None:
-                    try:
-                        worker.start()
-                    except Exception:       # the run's first call starts it again and reports why
-                        worker.proc = None
         for target in {process(t): t for t in targets}.values():
             q = self._queue(target)
             worker = q.get()
             q.put(worker)
-            threading.Thread(target=start, args=(worker,), daemon=True).start()
+            threading.Thread(target=worker.warm, daemon=True).start()
 
     def reference(self, case: Case) -> ReferenceRun:
         """The reference's side of the case, computed once for all its targets."""
