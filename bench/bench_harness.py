@@ -89,16 +89,22 @@ def harness_run(cases, targets, cache, folder: Path) -> tuple[float, int]:
     return time.perf_counter() - start, len(recorder.records)
 
 
+def steady_cases(paths, targets) -> tuple[list, list[str]]:
+    """The cases of `paths` a timing can use (none skipped, none with a known crash or hang: a
+    crash ends a plain loop and restarts a worker, seconds of noise) and the TensorFlow targets."""
+    cases, problems = load(paths)
+    if problems:
+        raise SystemExit("\n".join(problems))
+    cases = [c for c in cases if not c.skip and not any(k.kind in ("crash", "timeout") for k in c.known)]
+    return cases, [t for t in targets if t != REFERENCE]
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("paths", nargs="*", default=["cases/ops", "cases/blogs", "cases/errors"])
     p.add_argument("--targets", type=parse_targets, default=list(defaults()))
     args = p.parse_args()
-    cases, problems = load(args.paths)
-    if problems:
-        raise SystemExit("\n".join(problems))
-    cases = [c for c in cases if not c.skip and not any(k.kind in ("crash", "timeout") for k in c.known)]
-    targets = [t for t in args.targets if t != REFERENCE]
+    cases, targets = steady_cases(args.paths, args.targets)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         floor = plain_loop(cases, targets, tmp)

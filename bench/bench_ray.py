@@ -26,9 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench_harness import steady_cases                      # noqa: E402
 from harness.args import parse_targets                      # noqa: E402
-from harness.cases.loader import load                       # noqa: E402
-from harness.model import REFERENCE                         # noqa: E402
 from harness.run.cache import OutcomeCache                  # noqa: E402
 from harness.run.execute import tf_request                  # noqa: E402
 from harness.run.pool import Worker                         # noqa: E402
@@ -83,12 +82,7 @@ def main() -> None:
     p.add_argument("--target", default="eager/onednn", help="the target of the overhead measurement")
     p.add_argument("--calls", type=int, default=400, help="calls of each kind in the overhead measurement")
     args = p.parse_args()
-    cases, problems = load(args.paths)
-    if problems:
-        raise SystemExit("\n".join(problems))
-    # A known crash restarts a worker (seconds): the same for both engines, but noise here.
-    cases = [c for c in cases if not c.skip and not any(k.kind in ("crash", "timeout") for k in c.known)]
-    targets = [t for t in args.targets if t != REFERENCE]
+    cases, targets = steady_cases(args.paths, args.targets)
 
     rows = []
     seconds, n = throughput(cases, targets)
