@@ -132,9 +132,7 @@ class Session:
         # Memory malloc hands out is poisoned with a pattern per request (harness.run.worker); a
         # check asks again with the other pattern: cells that change were never written.
         header["perturb"] = CHECK_PERTURB if check else PERTURB
-        if check:
-            return self._ask(target, header, arrays)
-        if self.cache is None:
+        if check or self.cache is None:        # a check must ask TensorFlow, never the cache
             return self._ask(target, header, arrays)
         key = self.cache.key(target, self.version(target), interpreter(target), worker_env(target),
                              header, arrays)
