@@ -26,6 +26,7 @@ from harness.args import parse_targets                      # noqa: E402
 from harness.cases.loader import load                       # noqa: E402
 from harness.model import REFERENCE                         # noqa: E402
 from harness.output.recorder import Recorder                # noqa: E402
+from harness.output.results import NAME                     # noqa: E402
 from harness.run.cache import OutcomeCache                  # noqa: E402
 from harness.run.execute import tf_request                  # noqa: E402
 from harness.run.pool import worker_env                     # noqa: E402
@@ -85,7 +86,7 @@ def harness_run(cases, targets, cache, folder: Path) -> tuple[float, int]:
         session.run_all(cases, targets, recorder.add)
     finally:
         session.close()
-    recorder.write(folder / "results.jsonl")
+    recorder.write(folder / NAME)
     return time.perf_counter() - start, len(recorder.records)
 
 

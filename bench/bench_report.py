@@ -131,7 +131,7 @@ def synthesise(folder: Path, n_results: int) -> list[Path]:
             shards[t % 2].append(results.record(Result(case, target, verdict, r, tf), "2.21.0", files))
     paths = []
     for k, records in enumerate(shards):
-        path = folder / f"results.shard{k}.jsonl"
+        path = folder / f"results.shard{k}.jsonl.gz"
         results.write(path, records)
         results.write_meta(path, results.run_meta(TARGETS[k::2], "2.21.0"))
         paths.append(path)
@@ -153,7 +153,7 @@ def main_(argv=None) -> int:
         shards = synthesise(work / "runs", args.results)
         synth = time.perf_counter() - start
         tensors = sum(f.stat().st_size for f in (work / "runs" / "tensors").glob("*.npz"))
-        results_bytes = sum(f.stat().st_size for f in (work / "runs").glob("results*.jsonl"))
+        results_bytes = sum(f.stat().st_size for f in results.results_files(work / "runs"))
         start = time.perf_counter()
         assert main(["report", *map(str, shards), "-o", str(out)]) == 0
         seconds = time.perf_counter() - start

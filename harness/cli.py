@@ -24,7 +24,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run cases through the reference and TensorFlow")
     run.add_argument("paths", nargs="*", default=["cases"], help="case files or folders (default: cases)")
-    run.add_argument("-o", "--output", default="reports", help="where results.jsonl and the report go")
+    run.add_argument("-o", "--output", default="reports", help="where results.jsonl.gz and the report go")
     run.add_argument("--targets", type=parse_targets, default=list(defaults()),
                      help="comma-separated target patterns, e.g. eager,*/onednn")
     run.add_argument("-k", dest="keyword", help="only cases whose id or op matches, e.g. 'conv2d and not transpose'")
@@ -34,7 +34,7 @@ def make_parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=float, default=60.0, help="seconds a TF call may take (default 60)")
     run.add_argument("--memory-budget", type=parse_size, default=1 << 30,
                      help="refuse cases whose tensors need more (default 1GiB)")
-    run.add_argument("--no-report", action="store_true", help="write results.jsonl only")
+    run.add_argument("--no-report", action="store_true", help="write results.jsonl.gz only")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     run.add_argument("--shard", type=parse_shard, default=None,
                      help="I/N: only the cases of shard I of N (split by case id)")
@@ -101,7 +101,7 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--memory-budget", type=parse_size, default=1 << 30)
 
     report = sub.add_parser("report", help="render HTML from stored results (merges shards)")
-    report.add_argument("results", nargs="+", help="results.jsonl files")
+    report.add_argument("results", nargs="+", help="results files (results.jsonl.gz, or plain .jsonl)")
     report.add_argument("-o", "--output", default="reports")
     report.add_argument("--screenshots", action="store_true",
                         help="also save DIR/screenshots/*.png with headless Chromium")
@@ -136,6 +136,7 @@ def _progress(total: int, quiet: bool):
 
 
 def cmd_run(args) -> int:
+    from harness.output import results
     from harness.output.recorder import Recorder, clear, render_folder
     from harness.run.session import Session
 
@@ -170,7 +171,7 @@ def cmd_run(args) -> int:
         return 2
     taken, skip = _reusable(session, cases, args, out, prior)
     clear(out, tensors=False)   # tensor files are named after their content: unchanged ones are kept
-    recorder = Recorder(out, journal=True)    # the tensors the report draws go next to results.jsonl
+    recorder = Recorder(out, journal=True)    # the tensors the report draws go next to the results
     with _progress(total, args.quiet) as bar:
         def report(rec: dict) -> None:
             bad = rec["status"] in BAD_STATUSES
@@ -192,10 +193,10 @@ def cmd_run(args) -> int:
     if cache is not None and not args.quiet:
         print(f"outcome cache: {cache.hits} reused, {cache.misses} asked of TensorFlow "
               f"({cache.folder}; --no-cache to ask everything again)", file=sys.stderr)
-    recorder.write(out / "results.jsonl")
+    recorder.write(out / results.NAME)
     recorder.prune()
     if not args.no_report:     # from the file, as `tfconform report` would: the same report
-        render_folder(out, [out / "results.jsonl"])
+        render_folder(out, [out / results.NAME])
     return _summarise(recorder.records, out, args.no_report)
 
 
@@ -203,6 +204,7 @@ def _reusable(session, cases, args, out: Path, found) -> tuple[list[dict], froze
     """The records of the output folder this run takes instead of running again
     (harness.run.reuse; `found` what reuse.prior_records found there), and the (case id, target)
     pairs they stand for."""
+    from harness.output import results
     from harness.run import reuse
     prior, journaled = found.found, found.journaled
     if not prior:
@@ -219,15 +221,16 @@ def _reusable(session, cases, args, out: Path, found) -> tuple[list[dict], froze
         print(f"resuming an interrupted run: {resumed} of its {len(journaled)} results taken "
               f"(--fresh to start over)", file=sys.stderr)
     if len(taken) > resumed and not args.quiet:
-        print(f"{len(taken) - resumed} results taken unchanged from {out / 'results.jsonl'} "
+        print(f"{len(taken) - resumed} results taken unchanged from {out / results.NAME} "
               f"(--fresh to do them again)", file=sys.stderr)
     return taken, frozenset((r["id"], r["target"]) for r in taken)
 
 
 def _summarise(records, out: Path, no_report: bool) -> int:
+    from harness.output import results
     counts = Counter(r["status"] for r in records)
     print(" ".join(f"{counts[s]} {s}" for s in ("pass", "fail", "xfail", "xpass", "skip") if counts[s]))
-    print(f"results: {out / 'results.jsonl'}" + ("" if no_report else f"   report: {out / 'index.html'}"))
+    print(f"results: {out / results.NAME}" + ("" if no_report else f"   report: {out / 'index.html'}"))
     return 1 if any(counts[s] for s in BAD_STATUSES) else 0
 
 

@@ -29,7 +29,7 @@ def pytest_addoption(parser):
     group.addoption("--tfconform-no-cache", action="store_true",
                     help="ask TensorFlow everything again, neither reading nor writing the outcome cache")
     group.addoption("--tfconform-results", default=None, metavar="PATH",
-                    help="also write results.jsonl there (xdist workers add their id)")
+                    help="also write the results file there, gzip-compressed if PATH ends in .gz (xdist workers add their id)")
     group.addoption("--tfconform-report", default=None, metavar="DIR",
                     help="write results, tensors and the HTML report to DIR (merged across xdist workers)")
 
@@ -38,7 +38,7 @@ def pytest_configure(config):
     report = config.getoption("tfconform_report", None)
     if report and not hasattr(config, "workerinput"):
         # The controller (or a run without xdist) starts from a clean folder, before any worker
-        # writes into it: a stale results.gw3.jsonl of an earlier `-n 4` must not be merged.
+        # writes into it: a stale results.gw3.jsonl.gz of an earlier `-n 4` must not be merged.
         from harness.output.recorder import clear
         clear(Path(report))
     config.addinivalue_line("markers", "tfconform: a conformance case (case x target)")
@@ -155,8 +155,9 @@ def _recorder(config):
 
 
 def _worker_path(path: Path) -> Path:
+    from harness.output import results
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    return path.with_name(f"{path.stem}.{worker}{path.suffix}") if worker else path
+    return results.tagged(path, worker) if worker else path
 
 
 def pytest_runtest_teardown(item, nextitem):
@@ -178,7 +179,8 @@ def pytest_sessionfinish(session):
     report = config.getoption("tfconform_report", None)
     path = config.getoption("tfconform_results", None)
     if recorder is not None and recorder.records:
-        for out in ([Path(report) / "results.jsonl"] if report else []) + ([Path(path)] if path else []):
+        from harness.output import results
+        for out in ([Path(report) / results.NAME] if report else []) + ([Path(path)] if path else []):
             recorder.write(_worker_path(out))
     if report and not hasattr(config, "workerinput"):
         from harness.output.recorder import render_folder

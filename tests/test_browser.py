@@ -48,7 +48,7 @@ def report(tmp_path_factory):
     assert proc.returncode in (0, 1), proc.stderr
     shard = reference_results([TRANSPOSE], folder / "shard", targets=("function/eigen",),
                               perturb=("transpose_valid_stride2_ambiguous_5x5",))
-    paths = [folder / "run" / "results.jsonl", shard]
+    paths = [folder / "run" / results.NAME, shard]
     records, problems = results.read(paths)
     assert not problems
     return render(records, folder / "report", meta=results.read_meta(paths))
@@ -78,7 +78,7 @@ ROWS = "document.querySelectorAll('#results-body tr').length"
 def test_index_loads_filters_and_sorts(browser, report, tmp_path):
     browser.errors.clear()
     browser.open(report)
-    total = len(results.read([report.parent / ".." / "run" / "results.jsonl"])[0]) + 14
+    total = len(results.read([report.parent / ".." / "run" / results.NAME])[0]) + 14
     assert browser.evaluate(ROWS) == total
     assert browser.errors == [] and browser.requests == []
     _keep(browser.screenshot(tmp_path / "index.png"))
@@ -134,7 +134,7 @@ def test_cli_report_screenshots(report, browser, capsys):
     from harness.cli import main
     folder = report.parent.parent
     out = folder / "cli"
-    assert main(["report", str(folder / "run" / "results.jsonl"), str(folder / "shard" / "results.jsonl"),
+    assert main(["report", str(folder / "run" / results.NAME), str(folder / "shard" / "results.jsonl"),
                  "-o", str(out), "--screenshots"]) == 0
     printed = capsys.readouterr().out
     shots = [out / "screenshots" / "index.png", out / "screenshots" / "case.png"]

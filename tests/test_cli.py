@@ -85,7 +85,7 @@ def test_run_writes_results_and_report_and_merges(tmp_path, write_cases, harness
     proc = run("-o", "a", "-k", "not pool")
     assert proc.returncode == 0, proc.stderr
     assert "4 pass" in proc.stdout
-    records = results.read([tmp_path / "a" / "results.jsonl"])[0]
+    records = results.read([tmp_path / "a" / "results.jsonl.gz"])[0]
     # each case's own expect is checked on the reference once, then TF on every target
     assert [(r["name"], r["target"], r["status"]) for r in records] == [
         ("same", "reference", "pass"), ("same", "eager/eigen", "pass"),
@@ -94,11 +94,11 @@ def test_run_writes_results_and_report_and_merges(tmp_path, write_cases, harness
     assert records[1]["tf"]["shape"] == [1, 3, 4, 2] and records[0]["tf"] is None
     # Deterministic: a second run gives the same file, byte for byte.
     proc = run("-o", "b", "-k", "not pool")
-    assert (tmp_path / "a" / "results.jsonl").read_bytes() == (tmp_path / "b" / "results.jsonl").read_bytes()
+    assert (tmp_path / "a" / "results.jsonl.gz").read_bytes() == (tmp_path / "b" / "results.jsonl.gz").read_bytes()
     # The report merges shards and escapes what came from the case file.
     proc = run("-o", "c", "-k", "pool")
     assert proc.returncode == 0, proc.stderr
-    assert main(["report", str(tmp_path / "a" / "results.jsonl"), str(tmp_path / "c" / "results.jsonl"),
+    assert main(["report", str(tmp_path / "a" / "results.jsonl.gz"), str(tmp_path / "c" / "results.jsonl.gz"),
                  "-o", str(tmp_path / "merged")]) == 0
     index = (tmp_path / "merged" / "index.html").read_text()
     assert index.count('<tr class="pass">') == 6      # 3 cases: expect on the reference, then TF

@@ -64,7 +64,7 @@ def test_cli_run_reports_crashes_and_timeouts_and_goes_on(case_dir, harness_cli)
     proc = harness_cli("run", "cases", "--targets", "eager/eigen", "--timeout", "10", "-o", "out", "-q",
                        env=SELFTEST)
     assert proc.returncode == 1, proc.stderr
-    records = _read([case_dir / "out" / "results.jsonl"])
+    records = _read([case_dir / "out" / "results.jsonl.gz"])
     assert _outcomes(records) == EXPECTED
     by_name = {r["name"]: r for r in records}
     assert by_name["segfault"]["tf"]["signal"] == "SIGSEGV"

@@ -68,7 +68,7 @@ def test_pin_records_splits_adds_and_the_pinned_file_holds(tmp_path, write_cases
     proc = harness_cli("run", "cases", *TARGETS, "-q", "-o", "out2")
     assert proc.returncode == 1
     from harness.output import results
-    records = results.read([tmp_path / "out2" / "results.jsonl"])[0]
+    records = results.read([tmp_path / "out2" / results.NAME])[0]
     changed = [r for r in records if r["kind"] == "changed"]
     assert {r["name"] for r in changed} == {"skips_nan[padding=VALID]"} and len(changed) == 2
     assert "known: values [[[[6.0], [7.0], [9.0]]]]; now: values [[[[6.0], [7.0], [8.0]]]]" in changed[0]["message"]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.output.results import NAME, read_text
+
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(find_spec("ray") is None and not os.environ.get("CI"),
                                 reason="Ray is not installed (pip install 'tfconform[ray]')")
@@ -21,11 +23,11 @@ RUN = ("run", "cases/blogs", "--no-cache", "--no-report", "-q")
 
 @pytest.fixture(scope="module")
 def local_blogs(tmp_path_factory):
-    """results.jsonl of cases/blogs with the local engine (the standard to meet)."""
+    """The results file's text of cases/blogs with the local engine (the standard to meet)."""
     out = tmp_path_factory.mktemp("local")
     done = _cli(*RUN, "-o", str(out))
     assert done.returncode in (0, 1), done.stderr[-2000:]
-    return (out / "results.jsonl").read_text()
+    return read_text(out / NAME)
 
 
 def _cli(*args):
@@ -46,7 +48,7 @@ def _harness_errors(text: str) -> list:
 def test_ray_engine_gives_the_local_engines_results(local_blogs, tmp_path):
     done = _cli(*RUN, "--engine", "ray", "-o", str(tmp_path))
     assert done.returncode in (0, 1), done.stderr[-2000:]
-    ray_blogs = (tmp_path / "results.jsonl").read_text()
+    ray_blogs = read_text(tmp_path / NAME)
     assert len(ray_blogs.splitlines()) > 500 and not _harness_errors(ray_blogs)
     assert ray_blogs == local_blogs
 
@@ -97,7 +99,7 @@ def test_an_actor_killed_mid_call_is_replaced_and_loses_no_result(local_blogs, t
     assert killed is not None, "no busy actor seen to kill"
     assert run.returncode in (0, 1), err[-2000:]
     assert len(hosts) > actors_up, hosts            # the killed actor's replacement
-    text = (tmp_path / "results.jsonl").read_text()
+    text = read_text(tmp_path / NAME)
     assert not _harness_errors(text)
     assert text == local_blogs
 
@@ -127,7 +129,7 @@ def test_an_interrupted_ray_run_resumes_from_its_journal(local_blogs, tmp_path):
     done = _cli(*RUN, "--engine", "ray", "-o", str(tmp_path / "out"))
     assert done.returncode in (0, 1), done.stderr[-2000:]
     assert "resuming an interrupted run: 100 of its 100 results taken" in done.stderr
-    after = [{k: v for k, v in r.items() if k != "_file"} for r in read([tmp_path / "out" / "results.jsonl"])[0]]
+    after = [{k: v for k, v in r.items() if k != "_file"} for r in read([tmp_path / "out" / NAME])[0]]
     assert after[0]["message"] == "from the journal" and after[1:] == records[1:]
 
 

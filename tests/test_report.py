@@ -1,11 +1,13 @@
 """The HTML report and its tensor store, without TensorFlow: results are made from the numpy
 reference (TensorFlow's outcome faked from it), so these tests are fast and need no worker."""
+import base64
 import contextlib
 import html
 import json
 import re
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +15,7 @@ import pytest
 
 from harness.output import results
 from harness.model import Outcome, Result
-from harness.output.report import page_name, render, unpack, unpacked_html
+from harness.output.report import page_name, render, resolve_panels, unpack, unpacked_html
 from harness.output import tensorstore
 from harness.output.tensorstore import LIMIT, SIDE, SLICES, TensorStore, layout, npz_bytes, read_group
 
@@ -63,7 +65,7 @@ def reference_results(paths, folder: Path, targets=("eager/onednn", "eager/eigen
 def case_data(page: Path) -> dict:
     text = page.read_text(encoding="utf-8")
     m = re.search(r'<script type="application/json" id="case-data">(.*?)</script>', text, re.S)
-    return unpack(json.loads(m.group(1)))
+    return resolve_panels(unpack(json.loads(m.group(1))))
 
 
 def grid(fig: dict, panel: int, **index) -> np.ndarray:
@@ -103,8 +105,8 @@ def test_store_bounds_large_tensors_around_the_worst_cell(tmp_path):
     files = store.put(case, "eager/eigen", {"value": np.ones((2, 40, 50, 32), np.float32)},
                       Outcome("value", outputs={"output": ref}), Outcome("value", outputs={"output": got}),
                       {"output": np.full(ref.shape, 1e-6)})
-    arrays, meta = read_group(tmp_path, files["outputs"])
     ref_arrays, ref_meta = read_group(tmp_path, files["reference"])
+    arrays, meta = read_group(tmp_path, files["outputs"], ref_arrays)
     arrays, meta = {**arrays, **ref_arrays}, {**meta, **ref_meta}
     assert set(arrays) == {"ref.output", "tf.output", "bad.output"}
     for key, a in arrays.items():
@@ -130,7 +132,8 @@ def test_store_is_deterministic_content_addressed_and_pickle_free(tmp_path, monk
     assert a == b        # same tensors, same text, whatever the target
     assert set(a) == {"inputs", "reference", "outputs"} and all("inline" in v for v in a.values())
     assert not (tmp_path / "a" / "tensors").exists()        # small: in the record, no file
-    assert sorted(read_group(tmp_path, a["outputs"])[0]) == ["bad.output", "tf.output"]
+    assert sorted(read_group(tmp_path, a["outputs"], read_group(tmp_path, a["reference"])[0])[0]) == [
+        "bad.output", "tf.output"]
     assert npz_bytes({"x": np.zeros(3)}) == npz_bytes({"x": np.zeros(3)})
     # Larger ones go to files, named after their content, loaded without pickles.
     monkeypatch.setattr(tensorstore, "INLINE", 16384)
@@ -144,6 +147,33 @@ def test_store_is_deterministic_content_addressed_and_pickle_free(tmp_path, monk
         assert sorted(npz.files) == ["__meta__", "ref.output"]
     arrays, _ = tensorstore.decode(tensorstore.encode({"x": np.arange(3, dtype=np.int16)}, {"x": {}}))
     assert arrays["x"].dtype == np.int16 and arrays["x"].tolist() == [0, 1, 2]
+
+
+def test_outputs_are_stored_against_the_reference_and_come_back_bit_for_bit():
+    rng = np.random.default_rng(1)
+    ref = rng.normal(size=(3, 5, 7))
+    meta = {}
+    for dtype in (np.float16, np.float32, np.float64):
+        tf = ref.astype(dtype)
+        flat = tf.reshape(-1)
+        flat[:6] = [np.nan, -np.nan, np.inf, -0.0, np.finfo(dtype).max, np.finfo(dtype).tiny]
+        flat[6:10] = np.nextafter(flat[6:10], dtype(np.inf))        # one ulp off
+        odd = np.frombuffer(np.array([0x7FC01234], np.uint32).tobytes(), np.float32)[0]    # a NaN payload
+        if dtype == np.float32:
+            flat[10] = odd
+        reference = {"ref.output": ref, "ref.other": ref[:1]}
+        group = {"tf.output": tf, "tf.other": tf, "bad.output": np.zeros(tf.shape, np.uint8)}
+        text = tensorstore.encode(group, meta, reference)
+        back, _ = tensorstore.decode(text, reference)
+        assert set(back) == set(group)
+        for key, a in group.items():
+            assert back[key].dtype == a.dtype and back[key].tobytes() == a.tobytes(), (dtype, key)
+        header = json.loads(zlib.decompress(base64.b64decode(text)).partition(b"\n")[0])
+        assert header["delta"] == ["tf.output"]            # tf.other's shape is not its reference's
+        alone = {"tf.output": tf}
+        assert len(tensorstore.encode(alone, meta, reference)) < len(tensorstore.encode(alone, meta)) / 2
+        with pytest.raises(ValueError, match="reference"):
+            tensorstore.decode(text)
 
 
 # -- case pages ----------------------------------------------------------------------------------------
@@ -169,6 +199,19 @@ def test_blog_grids_read_like_the_posts(blog_report):
     same = case_data(blog_report / page_name(f"{TRANSPOSE}::conv_same_4x4_stride1"))["figures"]
     out = next(f for f in same if f["role"] == "output")
     assert grid(out, 0).tolist() == [[4, 4, 4, 2]] * 3 + [[2, 2, 2, 1]]
+
+
+def test_a_tensorflow_panel_stores_only_the_cells_that_differ_from_the_reference(blog_report):
+    page = blog_report / page_name(f"{ATROUS}::rate1_same")
+    m = re.search(r'<script type="application/json" id="case-data">(.*?)</script>', page.read_text(), re.S)
+    out = next(f for f in unpack(json.loads(m.group(1)))["figures"] if f["role"] == "output")
+    tf_panels = {tuple(p["targets"]): p for p in out["panels"] if p["label"] == "TensorFlow"}
+    assert {p.get("base") for p in tf_panels.values()} == {0} and out["panels"][0]["label"] == "reference"
+    assert [i for i, v in enumerate(tf_panels["eager/onednn",]["v"]) if v is not None] == [5]   # perturbed
+    assert set(tf_panels["eager/eigen",]["v"]) == {None}
+    ref, *others = resolve_panels({"figures": [out]})["figures"][0]["panels"]
+    perturbed = next(p for p in others if p["targets"] == ["eager/onednn"] and p["kind"] == "value")
+    assert perturbed["v"][5] == ref["v"][5] + 1 and perturbed["v"][:5] == ref["v"][:5] and "base" not in perturbed
 
 
 def test_failure_page_highlights_the_cells_beyond_tolerance(blog_report):

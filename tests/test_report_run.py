@@ -41,8 +41,8 @@ def test_cli_and_pytest_xdist_write_the_same_report(tmp_path, write_cases, harne
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"tfconform report: py{os.sep}index.html" in run.stdout
     assert not (tmp_path / "py" / "results.gw7.jsonl").exists()
-    assert sorted(p.name for p in (tmp_path / "py").glob("results*.jsonl")) in (
-        ["results.gw0.jsonl", "results.gw1.jsonl"], ["results.gw0.jsonl"], ["results.gw1.jsonl"])
+    assert sorted(p.name for p in (tmp_path / "py").glob("results*.jsonl*")) in (
+        ["results.gw0.jsonl.gz", "results.gw1.jsonl.gz"], ["results.gw0.jsonl.gz"], ["results.gw1.jsonl.gz"])
     for name in ["index.html"] + [f"cases/{p.name}" for p in (tmp_path / "cli" / "cases").glob("*.html")]:
         assert (tmp_path / "cli" / name).read_text() == (tmp_path / "py" / name).read_text(), name
     assert len(list((tmp_path / "py" / "cases").glob("*.html"))) == 3

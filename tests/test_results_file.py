@@ -1,6 +1,7 @@
 """results.jsonl on disk (harness.output.results): a case's records written once per case, read
 back complete, exactly as `results.record` made them; shards and xdist files merge; a run's reuse
 (harness.run.reuse) reads the same records."""
+import gzip
 import json
 from pathlib import Path
 
@@ -42,6 +43,32 @@ def test_read_gives_back_what_write_wrote_and_the_file_is_smaller(tmp_path):
     assert any("snippet_edits" in line for line in deltas)
     full = sum(len(json.dumps(r, sort_keys=True, ensure_ascii=False)) + 1 for r in records)
     assert path.stat().st_size < full / 2
+
+
+def test_a_run_writes_it_compressed_and_readers_take_either(tmp_path):
+    """results.jsonl.gz: gzip of the same text, the same bytes every time (no time or name in the
+    gzip header); read by content, so a plain file named .gz or a compressed one named .jsonl read
+    alike; a file cut short is a problem of that file, not an exception."""
+    records = [_case("a", "reference"), _case("a", "eager/eigen"), _case("b", "reference")]
+    plain, packed = tmp_path / "results.jsonl", tmp_path / results.NAME
+    results.write(plain, records)
+    results.write(packed, records)
+    assert packed.read_bytes()[:2] == b"\x1f\x8b" and gzip.decompress(packed.read_bytes()) == plain.read_bytes()
+    assert len(packed.read_bytes()) < len(plain.read_bytes()) / 3
+    first = packed.read_bytes()
+    results.write(packed, records)
+    assert packed.read_bytes() == first
+    (tmp_path / "misnamed.jsonl").write_bytes(first)
+    back, problems = results.read([packed, tmp_path / "misnamed.jsonl", plain])
+    assert not problems and _plain(back) == _plain(records) * 3
+    (tmp_path / "cut.jsonl.gz").write_bytes(first[:len(first) // 2])
+    back, problems = results.read([tmp_path / "cut.jsonl.gz"])
+    assert back == [] and len(problems) == 1 and problems[0].startswith(f"{tmp_path / 'cut.jsonl.gz'}:0: cannot read")
+    assert results.tagged(packed, "gw1").name == "results.gw1.jsonl.gz"
+    assert results.tagged(plain, "gw1").name == "results.gw1.jsonl"
+    assert results.meta_path(results.tagged(packed, "gw1")).name == "results.gw1.meta.json"
+    assert results.meta_path(plain).name == results.meta_path(packed).name == "results.meta.json"
+    assert results.results_files(tmp_path) == sorted([plain, packed])   # not misnamed.jsonl, cut.jsonl.gz
 
 
 def test_any_records_round_trip(tmp_path):

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from harness.output import results
 from harness.run import reuse
 
 CASES = """
@@ -46,19 +47,19 @@ def run(harness_cli, *extra):
 def test_an_unchanged_rerun_takes_every_record_and_an_edit_redoes_that_case(write_cases, harness_cli, tmp_path):
     write_cases(a=CASES)
     first = run(harness_cli)
-    before = (tmp_path / "out/results.jsonl").read_text()
-    assert all(r.get("key") for r in records(tmp_path / "out/results.jsonl"))
+    before = results.read_text(tmp_path / "out" / results.NAME)
+    assert all(r.get("key") for r in records(tmp_path / "out" / results.NAME))
     second = run(harness_cli)
     assert "6 results taken unchanged" in second.stderr, second.stderr
     assert "outcome cache" in second.stderr and "0 asked of TensorFlow" in second.stderr
-    assert (tmp_path / "out/results.jsonl").read_text() == before      # the same file
+    assert results.read_text(tmp_path / "out" / results.NAME) == before      # the same file
     assert not (tmp_path / "out" / reuse.JOURNAL).exists()
     # One case edited: its result is done again, the others are taken.
     write_cases(a=CASES.replace("seed: 4", "seed: 6"))
     third = run(harness_cli)
     assert "4 results taken unchanged" in third.stderr, third.stderr
     (tmp_path / "before.jsonl").write_text(before)
-    changed = {r["id"] for r, old in zip(records(tmp_path / "out/results.jsonl"),
+    changed = {r["id"] for r, old in zip(records(tmp_path / "out" / results.NAME),
                                          records(tmp_path / "before.jsonl")) if r != old}
     assert changed == {"cases/a.yaml::bias"}
     # --fresh takes nothing; --no-cache takes nothing from the last complete run.
@@ -71,15 +72,15 @@ def test_an_interrupted_run_resumes_from_its_journal(write_cases, harness_cli, t
     write_cases(a=CASES)
     run(harness_cli)
     out = tmp_path / "out"
-    complete = records(out / "results.jsonl")
+    complete = records(out / results.NAME)
     # An interrupted run: its journal holds one record (marked, to see it is taken as it is) and
-    # a line cut short; there is no results.jsonl.
+    # a line cut short; there is no results file.
     marked = dict(complete[0], message="from the journal")
     (out / reuse.JOURNAL).write_text(json.dumps(marked) + "\n" + json.dumps(complete[1])[:40])
-    (out / "results.jsonl").unlink()
+    (out / results.NAME).unlink()
     resumed = run(harness_cli, "--no-cache")      # a journal is taken even then: it is this run's
     assert "resuming an interrupted run: 1 of its 1 results taken" in resumed.stderr, resumed.stderr
-    after = records(out / "results.jsonl")
+    after = records(out / results.NAME)
     assert after[0]["message"] == "from the journal"
     assert after[1:] == complete[1:]
     assert not (out / reuse.JOURNAL).exists()
@@ -105,7 +106,7 @@ def test_a_killed_run_leaves_a_journal_the_next_run_resumes(tmp_path):
     assert proc.poll() is None, "the run ended before it could be interrupted"
     os.killpg(proc.pid, signal.SIGKILL)      # the run and its TensorFlow workers
     proc.wait()
-    assert not (tmp_path / "out/results.jsonl").exists()
+    assert not (tmp_path / "out" / results.NAME).exists()
     done = len(reuse._read(journal))
     assert done >= 40
     rerun = subprocess.run(argv("out"), env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
@@ -114,7 +115,7 @@ def test_a_killed_run_leaves_a_journal_the_next_run_resumes(tmp_path):
     whole = subprocess.run(argv("whole", "--fresh"), env=env, cwd=tmp_path, capture_output=True, text=True,
                            timeout=600)
     assert whole.returncode == 0, whole.stderr
-    assert (tmp_path / "out/results.jsonl").read_text() == (tmp_path / "whole/results.jsonl").read_text()
+    assert (tmp_path / "out" / results.NAME).read_bytes() == (tmp_path / "whole" / results.NAME).read_bytes()
 
 
 def test_the_key_holds_what_decides_a_record(monkeypatch, tmp_path):

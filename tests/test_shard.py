@@ -83,12 +83,12 @@ def test_sharded_run_merged_by_report_equals_the_unsharded_run(tmp_path, monkeyp
     assert main(["run", "cases", "-o", "full", *common]) == 0
     for i in (1, 2):
         assert main(["run", "cases", "-o", f"shard{i}", "--shard", f"{i}/2", *common]) == 0
-    full = _records(Path("full/results.jsonl"))
-    parts = [_records(Path(f"shard{i}/results.jsonl")) for i in (1, 2)]
+    full = _records(Path("full/results.jsonl.gz"))
+    parts = [_records(Path(f"shard{i}/results.jsonl.gz")) for i in (1, 2)]
     assert len(full) == 5 and all(parts)                  # both shards ran something
     assert {r["id"] for r in parts[0]}.isdisjoint({r["id"] for r in parts[1]})
-    assert main(["report", "shard1/results.jsonl", "shard2/results.jsonl", "-o", "merged"]) == 0
-    assert _records([Path("shard1/results.jsonl"), Path("shard2/results.jsonl")]) == full
+    assert main(["report", "shard1/results.jsonl.gz", "shard2/results.jsonl.gz", "-o", "merged"]) == 0
+    assert _records([Path("shard1/results.jsonl.gz"), Path("shard2/results.jsonl.gz")]) == full
     assert Path("merged/index.html").is_file()
     pages = lambda d: sorted(p.name for p in Path(d, "cases").glob("*.html"))
     assert pages("merged") == pages("full") and len(pages("full")) == 5
@@ -102,4 +102,4 @@ def test_an_empty_shard_is_not_an_error(tmp_path, monkeypatch, write_cases):
     empty = next(s for s in range(1, 10) if not selects((s, 9), ids[0]))
     assert main(["run", "cases", "-o", "out", "--shard", f"{empty}/9", "--targets", "eager/eigen",
                  "-q", "--no-report"]) == 0
-    assert _records(Path("out/results.jsonl")) == []
+    assert _records(Path("out/results.jsonl.gz")) == []

@@ -8,6 +8,7 @@ import pytest
 
 from harness import envs
 from harness.args import parse_targets
+from harness.output.results import NAME, read_text
 from harness.pin import tf_ranges
 from harness.targets import Target, defaults, is_target_pattern, select, target_matches, variants
 
@@ -95,6 +96,6 @@ def test_a_run_on_another_tensorflow_version(harness_cli, tmp_path):
     proc = harness_cli("run", os.path.join(root, "cases", "blogs"), "--targets", f"eager@{OTHER},xla/eigen@{OTHER}",
                        "-q", "-o", "out", "--no-report")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    records = [json.loads(line) for line in (tmp_path / "out" / "results.jsonl").read_text().splitlines()]
+    records = [json.loads(line) for line in read_text(tmp_path / "out" / NAME).splitlines()]
     versions = {r["tf_version"] for r in records if r["target"] != "reference"}
     assert versions == {OTHER} and {r["target"] for r in records} >= {f"eager/onednn@{OTHER}"}

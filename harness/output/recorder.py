@@ -79,9 +79,8 @@ def clear(folder: Path, tensors: bool = True) -> None:
     (unless `tensors` is False: the Recorder's `prune` then removes those this run did not write)
     tensors. The HTML is replaced when the report is rendered."""
     folder = Path(folder)
-    for pattern in ("results*.jsonl", "results*.meta.json"):
-        for path in folder.glob(pattern):
-            path.unlink(missing_ok=True)
+    for path in [*results.results_files(folder), *folder.glob("results*.meta.json")]:
+        path.unlink(missing_ok=True)
     if tensors:
         TensorStore(folder).clear()
 
@@ -90,7 +89,7 @@ def render_folder(folder: Path, files: list[Path] | None = None) -> Path | None:
     """The report of the results files in `folder` (all of them by default, merging shards and
     xdist workers); None when they hold no result or a problem."""
     from harness.output.report import render
-    files = files or sorted(Path(folder).glob("results*.jsonl"))
+    files = files or results.results_files(folder)
     merged, problems = results.read(files)
     if not merged or problems:
         return None

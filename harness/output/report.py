@@ -133,17 +133,19 @@ def _load(rec: dict, rel: str, base: Path, cache: dict):
     return cache[path]
 
 
-def _group(rec: dict, group: str, base: Path, cache: dict):
+def _group(rec: dict, group: str, base: Path, cache: dict, reference: dict | None = None):
     """(arrays, meta) of one of a record's tensor groups (harness.output.tensorstore): inline in the
-    record or in a file next to its results file; ({}, {}) when it has none or it is unreadable."""
+    record or in a file next to its results file; ({}, {}) when it has none or it is unreadable.
+    `reference`: the record's reference arrays, which its inline outputs are stored against."""
     text = rec.get(f"inline_{group}")
     if text:
-        if ("inline", text) not in cache:
+        key = ("inline", text, rec.get("inline_reference") or (rec.get("tensor_files") or {}).get("reference"))
+        if key not in cache:
             try:
-                cache[("inline", text)] = tensorstore.decode(text)
+                cache[key] = tensorstore.decode(text, reference)
             except (ValueError, KeyError, TypeError, zlib.error):
-                cache[("inline", text)] = ({}, {})
-        return cache[("inline", text)]
+                cache[key] = ({}, {})
+        return cache[key]
     rel = (rec.get("tensor_files") or {}).get(group)
     return _load(rec, rel, base, cache) if rel else ({}, {})
 
@@ -167,7 +169,7 @@ def figures(recs: list[dict], base: Path, cache: dict | None = None) -> list[dic
     groups: dict[tuple, dict] = {}
     for rec in recs:
         ref_arrays, ref_meta = _group(rec, "reference", base, cache)
-        out_arrays, out_meta = _group(rec, "outputs", base, cache)
+        out_arrays, out_meta = _group(rec, "outputs", base, cache, ref_arrays)
         arrays, meta = {**ref_arrays, **out_arrays}, {**ref_meta, **out_meta}
         if not arrays:
             continue
@@ -204,8 +206,13 @@ def _add_tf(fig: dict, rec: dict, t: np.ndarray, r, tol, name: str) -> None:
         if panel.get("digest") == digest:
             panel["targets"].append(label)
             return
-    fig["panels"].append({"label": "TensorFlow", "kind": "value", "digest": digest,
-                          "targets": [label], "v": _values(t)})
+    panel = {"label": "TensorFlow", "kind": "value", "digest": digest, "targets": [label], "v": _values(t)}
+    if r is not None:       # cells shown as the reference's are null: "base" names that panel (0)
+        ref = fig["panels"][0]["v"]
+        same = [None if a == b else a for a, b in zip(panel["v"], ref)]
+        if same.count(None):
+            panel.update(v=same, base=0)
+    fig["panels"].append(panel)
     if r is None:
         return
     err = tensorstore.abs_err(r, t)
@@ -220,6 +227,17 @@ def _add_tf(fig: dict, rec: dict, t: np.ndarray, r, tol, name: str) -> None:
     fig["panels"].append({"label": "|TF − reference|", "kind": "diff", "digest": digest,
                           "targets": fig["panels"][-1]["targets"], "v": _values(err, 3),
                           "bad": bad.tolist(), "tol": top})
+
+
+def resolve_panels(data: dict) -> dict:
+    """A case page's grid data with every panel's values whole (report.js does the same): a panel
+    with a `base` holds null where its value is the base panel's."""
+    for fig in data.get("figures", []):
+        for panel in fig["panels"]:
+            if "base" in panel:
+                base = fig["panels"][panel.pop("base")]["v"]
+                panel["v"] = [b if v is None else v for v, b in zip(panel["v"], base)]
+    return data
 
 
 def _deflate(text: str) -> dict:

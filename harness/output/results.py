@@ -1,7 +1,9 @@
 """results.jsonl: one JSON object per case x target, the contract reports and other tools read.
 
-Only what is deterministic goes in (no timings, no process ids), so the same cases give the same
-file on every run. Read it with `read`, which gives every record complete, as `record` made it.
+A run writes it gzip-compressed, as results.jsonl.gz (NAME: a third of the plain file's size,
+which was half of a full run's report folder); `write` compresses when the name ends in .gz,
+`read` takes either, by content. Only what is deterministic goes in (no timings, no process ids;
+no time or name in the gzip header), so the same cases give the same file on every run. Read it with `read`, which gives every record complete, as `record` made it.
 
 On disk a case's records are written once per case rather than once per target (they repeat the
 case's arguments, YAML, known entries, and a snippet that differs between targets in a few lines):
@@ -19,15 +21,17 @@ case's arguments, YAML, known entries, and a snippet that differs between target
   written as `«name»`, the names listed in `snippet_literals`.
 A line with none of these keys is a complete record, so files of the earlier format (one complete
 record a line) read as they did. Each line is one JSON object (keys sorted), so
-`jq 'select(.status == "fail") | .id'` works on the file as it is; `write` checks that every line
+`zcat results.jsonl.gz | jq 'select(.status == "fail") | .id'` works on the file as it is; `write` checks that every line
 it writes reads back as its record.
 """
 from __future__ import annotations
 
 import difflib
+import gzip
 import json
 import math
 import os
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -88,6 +92,36 @@ def record(result: Result, tf_version: str | None, tensor_files: dict | None = N
                   for k in case.known],
         "tensor_files": {k: v for k, v in stored.items() if isinstance(v, str)},
     } | inline | ({"key": key} if key else {}))
+
+
+NAME = "results.jsonl.gz"        # what a run writes into its folder
+PATTERNS = ("results*.jsonl", "results*.jsonl.gz")    # results files of a folder (shards, xdist workers)
+_GZIP = b"\x1f\x8b"
+
+
+def results_files(folder: Path) -> list[Path]:
+    """The results files in a folder, sorted."""
+    return sorted(p for pattern in PATTERNS for p in Path(folder).glob(pattern))
+
+
+def tagged(path: Path, tag: str) -> Path:
+    """results.jsonl.gz -> results.<tag>.jsonl.gz, results.jsonl -> results.<tag>.jsonl."""
+    path = Path(path)
+    ext = ".jsonl.gz" if path.name.endswith(".jsonl.gz") else path.suffix
+    return path.with_name(f"{path.name[:len(path.name) - len(ext)]}.{tag}{ext}")
+
+
+def _save(path: Path, text: str) -> None:
+    """gzip-compressed when the name ends in .gz, with no name or time in the header, so the same
+    records give the same bytes."""
+    data = text.encode("utf-8")
+    Path(path).write_bytes(gzip.compress(data, compresslevel=6, mtime=0) if Path(path).suffix == ".gz" else data)
+
+
+def read_text(path: Path) -> str:
+    """A results file's text, compressed or not."""
+    data = Path(path).read_bytes()
+    return (gzip.decompress(data) if data[:2] == _GZIP else data).decode("utf-8")
 
 
 # On every line, so that a line read alone (jq, grep) tells which result it is and what happened.
@@ -230,29 +264,30 @@ def write(path: Path, records: list[dict]) -> None:
     last: dict[str, tuple[dict, dict]] = {}    # id -> the case's previous record and its texts
     written: list[dict] = []                    # the records, by line number - 1
     seen: dict[tuple, int] = {}                 # (key, value as JSON) -> the first line that has it
-    with open(path, "w", encoding="utf-8") as f:
-        for number, rec in enumerate(records, 1):
-            rec = {k: v for k, v in rec.items() if not k.startswith("_")}
-            if any(k in rec for k in _FORMAT_KEYS):
-                raise ValueError(f"a record of {rec.get('id')} has a field named as the file format's own "
-                                 f"({', '.join(_FORMAT_KEYS)})")
-            texts = {k: _identity(v) for k, v in rec.items()}
-            base, base_texts = last.get(rec.get("id"), (None, None))
-            if base is not None and "target" in base:
-                line = _template(_refer(_delta(rec, base, texts, base_texts), texts, seen), rec)
-            else:
-                line, base = _template(_refer(rec, texts, seen), rec), None
-            if line is not rec:     # never written unless it reads back (it always does)
-                back = _expand(line, base, lambda n: written[n - 1])
-                # (values equal as JSON texts above, so equal as Python values is enough here)
-                if back != rec:
-                    line = rec
-            f.write(_text(line) + "\n")
-            last[rec.get("id")] = (rec, texts)
-            written.append(rec)
-            for key, text in texts.items():
-                if key not in ALWAYS:
-                    seen.setdefault((key, text), number)
+    out: list[str] = []
+    for number, rec in enumerate(records, 1):
+        rec = {k: v for k, v in rec.items() if not k.startswith("_")}
+        if any(k in rec for k in _FORMAT_KEYS):
+            raise ValueError(f"a record of {rec.get('id')} has a field named as the file format's own "
+                             f"({', '.join(_FORMAT_KEYS)})")
+        texts = {k: _identity(v) for k, v in rec.items()}
+        base, base_texts = last.get(rec.get("id"), (None, None))
+        if base is not None and "target" in base:
+            line = _template(_refer(_delta(rec, base, texts, base_texts), texts, seen), rec)
+        else:
+            line, base = _template(_refer(rec, texts, seen), rec), None
+        if line is not rec:     # never written unless it reads back (it always does)
+            back = _expand(line, base, lambda n: written[n - 1])
+            # (values equal as JSON texts above, so equal as Python values is enough here)
+            if back != rec:
+                line = rec
+        out.append(_text(line) + "\n")
+        last[rec.get("id")] = (rec, texts)
+        written.append(rec)
+        for key, text in texts.items():
+            if key not in ALWAYS:
+                seen.setdefault((key, text), number)
+    _save(path, "".join(out))
 
 
 def _copy(value):
@@ -269,9 +304,12 @@ def read(paths: list[Path]) -> tuple[list[dict], list[str]]:
     records, problems = [], []
     for path in paths:
         try:
-            lines = Path(path).read_text(encoding="utf-8").splitlines()
+            lines = read_text(path).splitlines()
         except OSError as exc:
             problems.append(f"{path}:0: cannot read: {exc.strerror}")
+            continue
+        except (EOFError, gzip.BadGzipFile, zlib.error, UnicodeDecodeError) as exc:
+            problems.append(f"{path}:0: cannot read: {exc}")
             continue
         last: dict[str, dict] = {}      # id -> the case's previous record in this file
         by_line: dict[int, dict] = {}
@@ -321,9 +359,11 @@ def rebase(records: list[dict], root: Path | None, folder: Path) -> list[dict]:
 
 
 def meta_path(results_path: Path) -> Path:
-    """The run's sidecar: results.jsonl -> results.meta.json, results.gw0.jsonl -> results.gw0.meta.json."""
+    """The run's sidecar: results.jsonl.gz (or results.jsonl) -> results.meta.json,
+    results.gw0.jsonl.gz -> results.gw0.meta.json."""
     results_path = Path(results_path)
-    return results_path.with_name(results_path.stem + ".meta.json")
+    name = results_path.name.removesuffix(".gz")
+    return results_path.with_name(name.removesuffix(Path(name).suffix) + ".meta.json")
 
 
 # Environment variables that change what TensorFlow computes or how (not every TF_* name is TF's).

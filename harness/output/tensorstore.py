@@ -8,7 +8,11 @@ meta as `tol_max`), cropped alike so they line up cell by cell.
 Small groups (at most INLINE bytes compressed: nearly all) go inline into the result's record, as
 `inline_inputs`, `inline_reference`, `inline_outputs`: base64 of zlib-compressed bytes, a JSON
 header line (`{"arrays": [[key, dtype, shape], ...], "meta": {...}}`) then the arrays' raw bytes
-in that order. The results file writes a field equal to the case's previous record's once
+in that order. A float output `tf.<name>` whose `ref.<name>` has its shape is stored as the
+difference of its bits from those of the reference rounded to its dtype (wrapping unsigned
+integers, so every bit pattern comes back, NaNs included): mostly zeros and ones, a third of the
+bytes compressed; the header lists them under "delta", and they decode only with the record's
+reference group (`decode(text, reference)`). The results file writes a field equal to the case's previous record's once
 (harness.output.results), so inputs and reference are stored once per case. Larger groups go to
 `<results dir>/tensors/<digest>.npz`, content-addressed (the digest is of the arrays), so targets
 with the same output share one file, a rerun keeps the unchanged ones and xdist workers writing
@@ -174,17 +178,38 @@ def load(path: Path) -> tuple[dict[str, np.ndarray], dict]:
     return arrays, meta
 
 
-def encode(arrays: dict[str, np.ndarray], meta: dict) -> str:
-    """An inline group: base64 of zlib(JSON header line + raw bytes), deterministic."""
+_BITS = {2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
+def _base_bits(key: str, dtype: np.dtype, shape, reference: dict | None):
+    """The bits of the reference a TensorFlow output `key` is stored against (rounded to the
+    output's dtype), or None when it is stored as it is."""
+    ref = (reference or {}).get("ref." + key[3:]) if key.startswith("tf.") and dtype.kind == "f" else None
+    if ref is None or tuple(ref.shape) != tuple(shape) or ref.dtype.kind != "f":
+        return None
+    with np.errstate(all="ignore"):
+        return np.ascontiguousarray(ref.astype(dtype)).view(_BITS[dtype.itemsize])
+
+
+def encode(arrays: dict[str, np.ndarray], meta: dict, reference: dict | None = None) -> str:
+    """An inline group: base64 of zlib(JSON header line + raw bytes), deterministic; outputs with a
+    `reference` group as differences from it (see the module docstring)."""
     arrays = {k: np.ascontiguousarray(arrays[k]) for k in sorted(arrays)}
+    parts, delta = [], []
+    for key, a in arrays.items():
+        base = _base_bits(key, a.dtype, a.shape, reference)
+        if base is not None:
+            delta.append(key)
+            a = a.view(base.dtype) - base          # unsigned: wraps, and so does the sum in decode
+        parts.append(a.tobytes())
     header = json.dumps({"arrays": [[k, a.dtype.str, list(a.shape)] for k, a in arrays.items()],
-                         "meta": meta}, sort_keys=True, separators=(",", ":"))
-    raw = header.encode() + b"\n" + b"".join(a.tobytes() for a in arrays.values())
-    return base64.b64encode(zlib.compress(raw, 9)).decode("ascii")
+                         "meta": meta} | ({"delta": delta} if delta else {}), sort_keys=True, separators=(",", ":"))
+    return base64.b64encode(zlib.compress(header.encode() + b"\n" + b"".join(parts), 9)).decode("ascii")
 
 
-def decode(text: str) -> tuple[dict[str, np.ndarray], dict]:
-    """(arrays, meta) of an inline group; plain numeric dtypes only (never objects)."""
+def decode(text: str, reference: dict | None = None) -> tuple[dict[str, np.ndarray], dict]:
+    """(arrays, meta) of an inline group; plain numeric dtypes only (never objects). `reference`:
+    the arrays of the record's reference group, which outputs stored against it need."""
     raw = zlib.decompress(base64.b64decode(text))
     head, _, body = raw.partition(b"\n")
     header = json.loads(head)
@@ -196,13 +221,18 @@ def decode(text: str) -> tuple[dict[str, np.ndarray], dict]:
         n = dt.itemsize * int(np.prod(shape, dtype=np.int64))
         arrays[key] = np.frombuffer(body[pos:pos + n], dtype=dt).reshape(shape)
         pos += n
+    for key in header.get("delta", []):
+        base = _base_bits(key, arrays[key].dtype, arrays[key].shape, reference)
+        if base is None:
+            raise ValueError(f"{key} is stored against the reference: decode it with the reference group")
+        arrays[key] = (arrays[key].view(base.dtype) + base).view(arrays[key].dtype)
     return arrays, header["meta"]
 
 
-def read_group(root: Path, entry) -> tuple[dict[str, np.ndarray], dict]:
+def read_group(root: Path, entry, reference: dict | None = None) -> tuple[dict[str, np.ndarray], dict]:
     """(arrays, meta) of what `TensorStore.put` returned for a group: a file's path (relative to
-    `root`) or {"inline": text}."""
-    return decode(entry["inline"]) if isinstance(entry, dict) else load(Path(root) / entry)
+    `root`) or {"inline": text}; `reference` the reference group's arrays, for the outputs."""
+    return decode(entry["inline"], reference) if isinstance(entry, dict) else load(Path(root) / entry)
 
 
 def bound(arrays: dict[str, np.ndarray], rows, cols, center=None) -> tuple[dict, dict]:
@@ -232,11 +262,12 @@ class TensorStore:
         self._inputs: dict[str, object] = {}   # case id -> its inputs' path or inline text, once per case
         self._written: set[str] = set()
 
-    def _write(self, arrays: dict, meta: dict):
-        """{"inline": text} for a small group, else the path of its file (relative to the root)."""
+    def _write(self, arrays: dict, meta: dict, reference: dict | None = None):
+        """{"inline": text} for a small group (outputs stored against `reference`), else the path
+        of its file (relative to the root)."""
         if sum(np.asarray(a).nbytes for a in arrays.values()) <= INLINE:    # compressed: no larger
-            return {"inline": encode(arrays, meta)}
-        text = encode(arrays, meta)
+            return {"inline": encode(arrays, meta, reference)}
+        text = encode(arrays, meta, reference)
         if len(text) * 3 // 4 <= INLINE:
             return {"inline": text}
         # Named after the content, hashed raw: compressing (the costly part) only what is new.
@@ -322,10 +353,11 @@ class TensorStore:
                     a, m = bound({key: value}, rows, cols)
                     arrays.update(a)
                     meta.update(m)
+        refs = {k: v for k, v in arrays.items() if k.startswith("ref.")}
         for group, prefix in (("reference", "ref."), ("outputs", ("tf.", "bad."))):
             part = {k: v for k, v in arrays.items() if k.startswith(prefix)}
             if part:
-                files[group] = self._write(part, {k: meta[k] for k in part})
+                files[group] = self._write(part, {k: meta[k] for k in part}, refs if group == "outputs" else None)
         return files
 
 

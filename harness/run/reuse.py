@@ -7,7 +7,7 @@ versions of the libraries they compute with). A run looks in its output folder f
 - `results.jsonl.partial`, the journal a run writes as results come and removes when it ends:
   every record there whose key still holds is taken as it is (an interrupted run resumes; no
   case is run twice, whatever its outcome);
-- `results.jsonl` of the last complete run: records whose key holds are taken, except those
+- `results.jsonl.gz` of the last complete run (or an older run's plain `results.jsonl`): records whose key holds are taken, except those
   that must be asked again every run (timeouts, values that changed between calls, the
   harness's own errors). `--no-cache` takes nothing from it.
 Nothing here imports TensorFlow.
@@ -136,7 +136,9 @@ def prior_records(folder: Path, complete: bool = True) -> Prior:
     found: dict[str, dict] = {}
     again: set[str] = set()
     if complete:
-        for rec in _read(folder / "results.jsonl"):
+        from harness.output.results import NAME
+        last = folder / NAME
+        for rec in _read(last if last.is_file() else folder / "results.jsonl"):   # (or an older run's)
             if not again_every_run(rec):
                 found[rec["key"]] = rec
             elif rec.get("target") != REFERENCE:

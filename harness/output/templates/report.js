@@ -322,7 +322,13 @@ function initCase(d) {
       "failed before computing, or the results file came without its tensors/ folder)."));
     return;
   }
-  for (const fig of d.figures) root.appendChild(drawFigure(fig));
+  for (const fig of d.figures) {
+    // A TensorFlow panel holds null where it shows the reference's value (report.py's _add_tf).
+    for (const p of fig.panels) {
+      if (p.base !== undefined) p.v = p.v.map((v, i) => (v === null ? fig.panels[p.base].v[i] : v));
+    }
+    root.appendChild(drawFigure(fig));
+  }
 }
 
 // The data blocks come zlib-compressed and base64-encoded ({"zlib": "..."}, report.py's pack), and
