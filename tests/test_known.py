@@ -166,6 +166,24 @@ def test_an_entry_without_signature_matches_on_kind_and_says_so():
     assert v.status == "xfail" and v.details["unsigned"] is True
 
 
+def test_the_worker_keeps_only_what_tensorflow_did_in_an_error_message():
+    """Attributes in hash order, traced-function counters and protobuf's random debug markers vary
+    from process to process: the worker's message is the same whichever process raised it."""
+    from harness.run.worker import stable_message
+    one = ("No OpKernel was registered to support Op 'AvgPool3D' used by {{node AvgPool3D}} with these attrs: "
+           '[padding="VALID", strides=[1, 1, 1, 1, 1], T=DT_DOUBLE, data_format="NDHWC", ksize=[1, 2, 1, 1, 1]]'
+           "\nRegistered devices: [CPU]\n [Op:__inference_program_84]")
+    two = ("No OpKernel was registered to support Op 'AvgPool3D' used by {{node AvgPool3D}} with these attrs: "
+           '[ksize=[1, 2, 1, 1, 1], T=DT_DOUBLE, data_format="NDHWC", padding="VALID", strides=[1, 1, 1, 1, 1]]'
+           "\nRegistered devices: [CPU]\n [Op:__inference_program_7]")
+    assert stable_message(one) == stable_message(two) == (
+        "No OpKernel was registered to support Op 'AvgPool3D' used by {{node AvgPool3D}} with these attrs: "
+        '[T=DT_DOUBLE, data_format="NDHWC", ksize=[1, 2, 1, 1, 1], padding="VALID", strides=[1, 1, 1, 1, 1]]'
+        "\nRegistered devices: [CPU]\n [Op:__inference_program]")
+    assert stable_message("shape goo.gle/debugstr    dim { size: 2 }") == "shape dim { size: 2 }"
+    assert stable_message("with these attrs: [a=[1, 2") == "with these attrs: [a=[1, 2"     # cut short: as it is
+
+
 def test_a_traced_function_is_named_alike_however_many_came_before():
     """The worker drops TensorFlow's traced-function counter (__inference_program_84 depends on what
     the process traced before: a resumed or cached run would differ); pinned patterns match both."""

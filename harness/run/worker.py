@@ -169,15 +169,35 @@ def run(tf, header: dict, arrays: dict):
             outputs[name], out_dtypes[name] = to_wire(np.asarray(value.numpy()))
         return {"kind": "value", "dtypes": out_dtypes}, outputs
     except Exception as exc:  # every error TF raises is an outcome to judge, not a worker failure
-        # A traced function's name counts the functions this process traced before
-        # (__inference_program_84): it says where the worker has been, not what TensorFlow did,
-        # and would make a resumed or cached run's results differ from a whole run's.
-        # Likewise protobuf's debug format marks each proto it prints with a link and spaces
-        # picked at random (goo.gle/debugstr, goo.gle/debugonly, ...): the marker goes.
-        message = re.sub(r"(__inference_\w+?)_\d+\b", r"\1", str(exc))
-        message = re.sub(r"goo\.gle/debug\w*\s*", "", message)
-        return {"kind": "error", "error_type": type(exc).__name__, "message": message,
+        return {"kind": "error", "error_type": type(exc).__name__, "message": stable_message(str(exc)),
                 "origin": _origin(tf, exc)}, {}
+
+
+_ATTRS = "with these attrs: ["
+
+
+def stable_message(message: str) -> str:
+    """TensorFlow's error text without what says where this process has been rather than what
+    TensorFlow did, which would make a resumed or cached run's results differ from a whole run's:
+    a traced function's name counts the functions traced before (__inference_program_84);
+    protobuf's debug format marks each proto it prints with a link and spaces picked at random
+    (goo.gle/debugstr, goo.gle/debugonly, ...); "No OpKernel ... with these attrs: [...]" lists a
+    node's attributes in hash order, which differs from process to process (sorted here)."""
+    message = re.sub(r"(__inference_\w+?)_\d+\b", r"\1", message)
+    message = re.sub(r"goo\.gle/debug\w*\s*", "", message)
+    start = message.find(_ATTRS)
+    while start != -1:
+        begin = end = start + len(_ATTRS)
+        depth = 1
+        while end < len(message) and depth:
+            depth += {"[": 1, "]": -1}.get(message[end], 0)
+            end += 1
+        if depth:           # no closing bracket: left as it is
+            break
+        attrs = re.split(r", (?=[A-Za-z_]\w*=)", message[begin:end - 1])
+        message = message[:begin] + ", ".join(sorted(attrs)) + message[end - 1:]
+        start = message.find(_ATTRS, end)
+    return message
 
 
 M_PERTURB = -6      # glibc's malloc.h
