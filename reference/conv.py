@@ -45,8 +45,8 @@ def conv_general(x, w, strides, padding, lhs_dilation=None, rhs_dilation=None, g
     dilated = [max((s - 1) * d + 1, 0) for s, d in zip(x.shape[1:-1], ld)]
     keff = [(k - 1) * d + 1 for k, d in zip(kernel, rd)]
     out_sizes = [max((s + lo + hi - k) // st + 1, 0) for s, (lo, hi), k, st in zip(dilated, padding, keff, strides)]
-    # zeros only where some outputs get no block: no input or filter, or phases no tap reaches (_by_phases)
-    gaps = max(ld) > 1 or 0 in (cg, x.size, math.prod(kernel))
+    # zeros only where some outputs get no block: no input or filter (phases no tap reaches: _by_phases)
+    gaps = 0 in (cg, x.size, math.prod(kernel))
     y = (np.zeros if gaps else np.empty)((x.shape[0], *out_sizes, o_total), acc) if out is None else out
     if y.size == 0 or cg == 0 or math.prod(kernel) == 0 or x.size == 0:
         return y
@@ -74,7 +74,9 @@ def conv_general(x, w, strides, padding, lhs_dilation=None, rhs_dilation=None, g
                       out=out.reshape(out.shape[:-1] + (groups, og)))
             return
         cols = np.ascontiguousarray(np.moveaxis(win, n + 1, -1))  # (nb, *out, *kernel, C): the patches
-        if groups == 1:
+        if groups == 1 and out.flags.c_contiguous:  # the GEMM writes the output block in place: no copy
+            np.matmul(cols.reshape(-1, taps * cg), wm, out=out.reshape(-1, o_total))
+        elif groups == 1:
             out[...] = (cols.reshape(-1, taps * cg) @ wm).reshape(out.shape)
         else:
             cols = cols.reshape(-1, taps, groups, cg)
@@ -101,8 +103,9 @@ def _by_phases(x, w, y, strides, padding, ld, rd, groups):
         dim = []
         for r in range(min(period, out)):
             k0 = next((t for t in range(min(step, k)) if (r * s + t * d - lo) % l == 0), None)
-            if k0 is None:
-                continue  # no tap of this phase reads a real element: its outputs stay zero
+            if k0 is None:  # no tap of this phase reads a real element: its outputs are zeros
+                y[(slice(None),) * (len(phases) + 1) + (slice(r, None, period),)] = 0
+                continue
             start, count, taps = (r * s + k0 * d - lo) // l, len(range(r, out, period)), len(range(k0, k, step))
             hi = (count - 1) * s2 + (taps - 1) * d2 + 1 - size + start  # exactly `count` outputs
             dim.append((slice(r, None, period), slice(k0, None, step), s2, d2, (-start, hi)))

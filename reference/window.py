@@ -9,7 +9,7 @@ import numpy as np
 from . import blocks
 from .padding import pad_input, tap_view
 
-CHUNK_BYTES = 1 << 20  # (padded) input rows per block: bounds the temporaries, stays in cache
+CHUNK_BYTES = 2 << 20  # (padded) input rows per block: bounds the temporaries, stays in cache (L2: 2 MiB)
 
 
 def window_reduce(x, window, strides, padding, op, include_batch_in_index=False, dilations=None):
