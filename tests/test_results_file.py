@@ -64,6 +64,9 @@ def test_a_run_writes_it_compressed_and_readers_take_either(tmp_path):
     (tmp_path / "cut.jsonl.gz").write_bytes(first[:len(first) // 2])
     back, problems = results.read([tmp_path / "cut.jsonl.gz"])
     assert back == [] and len(problems) == 1 and problems[0].startswith(f"{tmp_path / 'cut.jsonl.gz'}:0: cannot read")
+    (tmp_path / "bad.jsonl.gz").write_bytes(first[:2] + b"\x07" + first[3:])     # not deflate
+    assert results.read([tmp_path / "bad.jsonl.gz"])[1] == [f"{tmp_path / 'bad.jsonl.gz'}:0: cannot read: "
+                                                            "Unknown compression method"]
     assert results.tagged(packed, "gw1").name == "results.gw1.jsonl.gz"
     assert results.tagged(plain, "gw1").name == "results.gw1.jsonl"
     assert results.meta_path(results.tagged(packed, "gw1")).name == "results.gw1.meta.json"

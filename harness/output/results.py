@@ -3,7 +3,8 @@
 A run writes it gzip-compressed, as results.jsonl.gz (NAME: a third of the plain file's size,
 which was half of a full run's report folder); `write` compresses when the name ends in .gz,
 `read` takes either, by content. Only what is deterministic goes in (no timings, no process ids;
-no time or name in the gzip header), so the same cases give the same file on every run. Read it with `read`, which gives every record complete, as `record` made it.
+no time or name in the gzip header), so the same cases give the same file on every run. Read it
+with `read`, which gives every record complete, as `record` made it.
 
 On disk a case's records are written once per case rather than once per target (they repeat the
 case's arguments, YAML, known entries, and a snippet that differs between targets in a few lines):
@@ -21,8 +22,8 @@ case's arguments, YAML, known entries, and a snippet that differs between target
   written as `«name»`, the names listed in `snippet_literals`.
 A line with none of these keys is a complete record, so files of the earlier format (one complete
 record a line) read as they did. Each line is one JSON object (keys sorted), so
-`zcat results.jsonl.gz | jq 'select(.status == "fail") | .id'` works on the file as it is; `write` checks that every line
-it writes reads back as its record.
+`zcat results.jsonl.gz | jq 'select(.status == "fail") | .id'` works on the file as it is;
+`write` checks that every line it writes reads back as its record.
 """
 from __future__ import annotations
 
@@ -305,11 +306,11 @@ def read(paths: list[Path]) -> tuple[list[dict], list[str]]:
     for path in paths:
         try:
             lines = read_text(path).splitlines()
+        except (EOFError, gzip.BadGzipFile, zlib.error, UnicodeDecodeError) as exc:  # (BadGzipFile is an OSError)
+            problems.append(f"{path}:0: cannot read: {exc}")
+            continue
         except OSError as exc:
             problems.append(f"{path}:0: cannot read: {exc.strerror}")
-            continue
-        except (EOFError, gzip.BadGzipFile, zlib.error, UnicodeDecodeError) as exc:
-            problems.append(f"{path}:0: cannot read: {exc}")
             continue
         last: dict[str, dict] = {}      # id -> the case's previous record in this file
         by_line: dict[int, dict] = {}

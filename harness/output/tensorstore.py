@@ -12,8 +12,8 @@ in that order. A float output `tf.<name>` whose `ref.<name>` has its shape is st
 difference of its bits from those of the reference rounded to its dtype (wrapping unsigned
 integers, so every bit pattern comes back, NaNs included): mostly zeros and ones, a third of the
 bytes compressed; the header lists them under "delta", and they decode only with the record's
-reference group (`decode(text, reference)`). The results file writes a field equal to the case's previous record's once
-(harness.output.results), so inputs and reference are stored once per case. Larger groups go to
+reference group (`decode(text, reference)`). The results file writes a field equal to the case's
+previous record's once (harness.output.results), so inputs and reference are stored once per case. Larger groups go to
 `<results dir>/tensors/<digest>.npz`, content-addressed (the digest is of the arrays), so targets
 with the same output share one file, a rerun keeps the unchanged ones and xdist workers writing
 into the same folder never conflict. A record points at its files with paths relative to its
