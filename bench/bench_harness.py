@@ -6,8 +6,8 @@ the same TensorFlow calls, and a warm rerun (every outcome cached), side by side
 The plain loop is the floor: per variant one process, started with the variant's settings, imports
 TensorFlow and makes every request of the cases in turn (each case on every mode) with the worker's
 own call code, with no reference, no judging, no pipes, no records; the variants' processes run at
-once, as the harness's workers do (one per variant, serving its modes). Cases with a `known` crash or timeout are left out of all three
-timings: a crash would end the plain loop. The cold and warm runs are `Session.run_all` with the
+once, as the harness's workers do (one per variant, serving its modes). Cases with a `known` crash
+or timeout are left out of all three timings: a crash would end the plain loop. The cold and warm runs are `Session.run_all` with the
 results recorded as `tfconform run` records them (tensors included), without the HTML report.
 """
 from __future__ import annotations

@@ -29,7 +29,8 @@ def pytest_addoption(parser):
     group.addoption("--tfconform-no-cache", action="store_true",
                     help="ask TensorFlow everything again, neither reading nor writing the outcome cache")
     group.addoption("--tfconform-results", default=None, metavar="PATH",
-                    help="also write the results file there, gzip-compressed if PATH ends in .gz (xdist workers add their id)")
+                    help="also write the results file there, gzip-compressed if PATH ends in .gz "
+                         "(xdist workers add their id)")
     group.addoption("--tfconform-report", default=None, metavar="DIR",
                     help="write results, tensors and the HTML report to DIR (merged across xdist workers)")
 

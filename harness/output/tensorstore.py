@@ -184,7 +184,8 @@ _BITS = {2: np.uint16, 4: np.uint32, 8: np.uint64}
 def _base_bits(key: str, dtype: np.dtype, shape, reference: dict | None):
     """The bits of the reference a TensorFlow output `key` is stored against (rounded to the
     output's dtype), or None when it is stored as it is."""
-    ref = (reference or {}).get("ref." + key[3:]) if key.startswith("tf.") and dtype.kind == "f" else None
+    stored_as_is = not key.startswith("tf.") or dtype.kind != "f" or dtype.itemsize not in _BITS
+    ref = None if stored_as_is else (reference or {}).get("ref." + key[3:])
     if ref is None or tuple(ref.shape) != tuple(shape) or ref.dtype.kind != "f":
         return None
     with np.errstate(all="ignore"):

@@ -7,9 +7,9 @@ versions of the libraries they compute with). A run looks in its output folder f
 - `results.jsonl.partial`, the journal a run writes as results come and removes when it ends:
   every record there whose key still holds is taken as it is (an interrupted run resumes; no
   case is run twice, whatever its outcome);
-- `results.jsonl.gz` of the last complete run (or an older run's plain `results.jsonl`): records whose key holds are taken, except those
-  that must be asked again every run (timeouts, values that changed between calls, the
-  harness's own errors). `--no-cache` takes nothing from it.
+- `results.jsonl.gz` of the last complete run (or an older run's plain `results.jsonl`): records
+  whose key holds are taken, except those that must be asked again every run (timeouts, values
+  that changed between calls, the harness's own errors). `--no-cache` takes nothing from it.
 Nothing here imports TensorFlow.
 """
 from __future__ import annotations
